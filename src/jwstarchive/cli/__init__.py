@@ -1,0 +1,1 @@
+"""Command-line tools: `jwstarchive`, `jwst_query`, `jwst_download`."""
