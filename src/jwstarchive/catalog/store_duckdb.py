@@ -95,7 +95,7 @@ class DuckDBStore:
         try:
             log.debug("SQL: %s", sql)
             try:
-                reader = cur.execute(sql).fetch_record_batch(batch_rows)
+                reader = cur.sql(sql).to_arrow_reader(batch_rows)
                 yield from reader
             except Exception as exc:
                 if timer is not None and not timer.is_alive():
@@ -114,7 +114,7 @@ class DuckDBStore:
         """Run trusted ``sql`` with ``?`` parameters and return an Arrow table."""
         cur = self.cursor()
         try:
-            return cur.execute(sql, params or []).fetch_arrow_table()
+            return cur.sql(sql, params=params or None).to_arrow_table()
         finally:
             cur.close()
 
