@@ -145,7 +145,9 @@ def _level3_names() -> list[str]:
         for sub in mode.subarrays:
             if sub != "FULL":
                 elements = naming.optical_elements(mode.name, mode.configurations[0], sub)
-                names.append(Level3Id("01410", "c1001", "t001", inst, elements).filename(mode.level3_products[0]))
+                names.append(
+                    Level3Id("01410", "c1001", "t001", inst, elements).filename(mode.level3_products[0])
+                )
     names += [
         "jw01410-a3001_t001-epoch1_nircam_clear-f200w_i2d.fits",
         "jw01410-r0001_b000123456_nirspec_f170lp-g235m_s2d.fits",
@@ -289,7 +291,12 @@ def test_association_parts() -> None:
 
 def test_guide_star_parts() -> None:
     gs = parse_guide_star_id("jw01410001001_gs-fg_2022044225832_uncal.fits")
-    assert (gs.visit_id, gs.function, gs.time, gs.suffix) == ("01410001001", "gs-fg", "2022044225832", "uncal")
+    assert (gs.visit_id, gs.function, gs.time, gs.suffix) == (
+        "01410001001",
+        "gs-fg",
+        "2022044225832",
+        "uncal",
+    )
     assert gs.exp_type == "FGS_FINEGUIDE"
     gid = parse_guide_star_id("jw01410001001_gs-id_3_stacked-cal.fits")
     assert (gid.attempt, gid.id_product, gid.suffix, gid.exp_type) == ("3", "stacked", "cal", "FGS_ID-STACK")
@@ -301,28 +308,28 @@ def test_guide_star_parts() -> None:
 # ---------------------------------------------------------------------------------------------------------
 # product_info
 # ---------------------------------------------------------------------------------------------------------
+FITS, JPEG = "application/fits", "image/jpeg"
 PRODUCT_CASES = [
-    ("jw01410001001_02101_00001_nrca1_uncal.fits", "uncal", "UNCAL", 1, "SCIENCE", "application/fits"),
-    ("jw01410001001_02101_00001_nrca1_rate.fits", "rate", "RATE", 2, "SCIENCE", "application/fits"),
-    ("jw01410001001_02101_00001_nrca1_rateints.fits", "rateints", "RATEINTS", 2, "SCIENCE", "application/fits"),
-    ("jw01410001001_02101_00001_nrca1_cal.jpg", "cal", "CAL", 2, "PREVIEW", "image/jpeg"),
-    ("jw01410001001_02101_00001_nrca1_cal_thumb.jpg", "cal", "CAL", 2, "THUMBNAIL", "image/jpeg"),
-    ("jw01410001001_02101_00001_nrca1_o001_crf.fits", "crf", "CRF", 2, "SCIENCE", "application/fits"),
-    ("jw00601004001_02102_00001_nrcb1_trapsfilled.fits", "trapsfilled", "TRAPSFILLED", 2, "SCIENCE",
-     "application/fits"),  # fmt: skip
-    ("jw02734001001_04101_00001-seg004_nis_x1dints.fits", "x1dints", "X1DINTS", 2, "SCIENCE", "application/fits"),
-    ("jw02739-o001_t001_nircam_clear-f444w_i2d.fits", "i2d", "I2D", 3, "SCIENCE", "application/fits"),
-    ("jw02739-o001_t001_nircam_clear-f444w_i2d_thumb.jpg", "i2d", "I2D", 3, "THUMBNAIL", "image/jpeg"),
-    ("jw02739-o001_t001_nircam_clear-f444w_segm.fits", "segm", "SEGM", 3, "SCIENCE", "application/fits"),
+    ("jw01410001001_02101_00001_nrca1_uncal.fits", "uncal", "UNCAL", 1, "SCIENCE", FITS),
+    ("jw01410001001_02101_00001_nrca1_rate.fits", "rate", "RATE", 2, "SCIENCE", FITS),
+    ("jw01410001001_02101_00001_nrca1_rateints.fits", "rateints", "RATEINTS", 2, "SCIENCE", FITS),
+    ("jw01410001001_02101_00001_nrca1_cal.jpg", "cal", "CAL", 2, "PREVIEW", JPEG),
+    ("jw01410001001_02101_00001_nrca1_cal_thumb.jpg", "cal", "CAL", 2, "THUMBNAIL", JPEG),
+    ("jw01410001001_02101_00001_nrca1_o001_crf.fits", "crf", "CRF", 2, "SCIENCE", FITS),
+    ("jw00601004001_02102_00001_nrcb1_trapsfilled.fits", "trapsfilled", "TRAPSFILLED", 2, "SCIENCE", FITS),
+    ("jw02734001001_04101_00001-seg004_nis_x1dints.fits", "x1dints", "X1DINTS", 2, "SCIENCE", FITS),
+    ("jw02739-o001_t001_nircam_clear-f444w_i2d.fits", "i2d", "I2D", 3, "SCIENCE", FITS),
+    ("jw02739-o001_t001_nircam_clear-f444w_i2d_thumb.jpg", "i2d", "I2D", 3, "THUMBNAIL", JPEG),
+    ("jw02739-o001_t001_nircam_clear-f444w_segm.fits", "segm", "SEGM", 3, "SCIENCE", FITS),
     ("jw02739-o001_t001_nircam_clear-f444w_cat.ecsv", "cat", "CAT", 3, "SCIENCE", "text/plain"),
-    ("jw01864-c1003_t003_nirspec_g395h-f290lp_s3d.fits", "s3d", "S3D", 3, "SCIENCE", "application/fits"),
-    ("jw01345-o002_s00017_nirspec_f170lp-g235m_s2d.fits", "s2d", "S2D", 3, "SCIENCE", "application/fits"),
+    ("jw01864-c1003_t003_nirspec_g395h-f290lp_s3d.fits", "s3d", "S3D", 3, "SCIENCE", FITS),
+    ("jw01345-o002_s00017_nirspec_f170lp-g235m_s2d.fits", "s2d", "S2D", 3, "SCIENCE", FITS),
     ("jw01063-o107_20220328t013707_image2_144_asn.json", "asn", "ASN", 2, "INFO", "application/json"),
     ("jw01063-o107_20220328t013707_image3_00001_asn.json", "asn", "ASN", 3, "INFO", "application/json"),
     ("jw01063_20220328t013707_pool.csv", "pool", "POOL", 3, "INFO", "text/csv"),
-    ("jw01410001001_gs-fg_2022044225832_uncal.fits", "uncal", "GS-FG", 1, "AUXILIARY", "application/fits"),
-    ("jw01410001001_gs-acq2_2022044225832_cal.fits", "cal", "GS-ACQ2", 2, "AUXILIARY", "application/fits"),
-    ("jw01410001001_gs-id_1_image-uncal.fits", "uncal", "GS-ID", 1, "AUXILIARY", "application/fits"),
+    ("jw01410001001_gs-fg_2022044225832_uncal.fits", "uncal", "GS-FG", 1, "AUXILIARY", FITS),
+    ("jw01410001001_gs-acq2_2022044225832_cal.fits", "cal", "GS-ACQ2", 2, "AUXILIARY", FITS),
+    ("jw01410001001_gs-id_1_image-uncal.fits", "uncal", "GS-ID", 1, "AUXILIARY", FITS),
 ]
 
 
@@ -360,11 +367,12 @@ def test_product_info_refuses_non_files(name: str) -> None:
 
 def test_product_suffix_table() -> None:
     names = {s.name for s in PRODUCT_SUFFIXES}
-    required = (
-        "uncal rate rateints cal calints crf crfints i2d s2d s3d x1d x1dints trapsfilled segm cat asn pool ramp"
-        " jump fitopt dark whtlt psfstack psfalign psfsub ami amiavg aminorm c1d bsub wfscmb"
-    ).split()
-    assert set(required) <= names
+    required = {
+        *("uncal", "rate", "rateints", "cal", "calints", "crf", "crfints", "i2d", "s2d", "s3d", "x1d"),
+        *("x1dints", "trapsfilled", "segm", "cat", "asn", "pool", "ramp", "jump", "fitopt", "dark", "whtlt"),
+        *("psfstack", "psfalign", "psfsub", "ami", "amiavg", "aminorm", "c1d", "bsub", "wfscmb"),
+    }
+    assert required <= names
     for record in PRODUCT_SUFFIXES:
         assert record.code == record.name.upper()
         assert record.exposure_level in (None, "1b", "2a", "2b", "2c")
@@ -547,8 +555,8 @@ def test_normalize_program(value: int | str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [("14a0", "must be a number"), ("141000", "at most 5 digits"), (123456, "between 1 and 99999"),
-     (0, "between 1 and 99999"), (-5, "between 1 and 99999"), ("", "must be a number"), (True, "must be a number"),
-     ("1.5", "must be a number")],
+     (0, "between 1 and 99999"), (-5, "between 1 and 99999"), ("", "must be a number"),
+     (True, "must be a number"), ("1.5", "must be a number")],
 )  # fmt: skip
 def test_normalize_program_refuses(value: int | str, fragment: str) -> None:
     with pytest.raises(InputError) as info:
@@ -578,12 +586,15 @@ EXP_TYPE_MODES = [
     ("NIS_AMI", "NIRISS/AMI", "image"), ("NIS_IMAGE", "NIRISS/IMAGE", "image"),
     ("MIR_IMAGE", "MIRI/IMAGE", "image"), ("MIR_MRS", "MIRI/IFU", "cube"),
     ("MIR_LRS-FIXEDSLIT", "MIRI/SLIT", "spectrum"), ("MIR_LRS-SLITLESS", "MIRI/SLITLESS", "timeseries"),
-    ("MIR_4QPM", "MIRI/CORON", "image"), ("MIR_LYOT", "MIRI/CORON", "image"), ("MIR_TACQ", "MIRI/TARGACQ", "image"),
+    ("MIR_4QPM", "MIRI/CORON", "image"), ("MIR_LYOT", "MIRI/CORON", "image"),
+    ("MIR_TACQ", "MIRI/TARGACQ", "image"),
     ("FGS_IMAGE", "FGS", "image"), ("FGS_FOCUS", "FGS", "image"), ("nrs_ifu", "NIRSPEC/IFU", "cube"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("exp_type", "mode", "dptype"), EXP_TYPE_MODES, ids=[e for e, _, _ in EXP_TYPE_MODES])
+@pytest.mark.parametrize(
+    ("exp_type", "mode", "dptype"), EXP_TYPE_MODES, ids=[e for e, _, _ in EXP_TYPE_MODES]
+)
 def test_mode_for_exp_type(exp_type: str, mode: str, dptype: str) -> None:
     assert naming.mode_for_exp_type(exp_type).name == mode
     assert naming.exp_type_info(exp_type).dataproduct_type == dptype
@@ -591,7 +602,7 @@ def test_mode_for_exp_type(exp_type: str, mode: str, dptype: str) -> None:
 
 
 def test_exp_type_refusals() -> None:
-    with pytest.raises(InputError, match="unknown EXP_TYPE 'NRC_IMAGES'.*'NRC_IMAGE'"):
+    with pytest.raises(InputError, match=r"unknown EXP_TYPE 'NRC_IMAGES'.*'NRC_IMAGE'"):
         naming.mode_for_exp_type("NRC_IMAGES")
     with pytest.raises(InputError, match="guide-star function"):
         naming.mode_for_exp_type("FGS_FINEGUIDE")
@@ -656,7 +667,8 @@ def test_wavelength_range(instrument: str, element: str, expected: tuple[float, 
 
 @pytest.mark.parametrize(
     ("instrument", "element", "fragment"),
-    [("NIRCAM", "F999W", "unknown NIRCAM optical element 'f999w'"), ("NIRCAM", "CLEAR", "no wavelength range"),
+    [("NIRCAM", "F999W", "unknown NIRCAM optical element 'f999w'"),
+     ("NIRCAM", "CLEAR", "no wavelength range"),
      ("NIRCAM", "F070W-F444W", "do not overlap"), ("HST", "F200W", "unknown instrument 'HST'"),
      ("MIRI", "F1130", "did you mean 'F1130W'")],
 )  # fmt: skip
@@ -676,7 +688,7 @@ def test_lookups() -> None:
     assert naming.get_subarray("MIRI", "FULL").frame_time == pytest.approx(2.775, abs=1e-3)
     assert naming.get_subarray("NIRISS", "SUBSTRIP256").rows == 256
     assert naming.get_detector("along").channel == "LONG"
-    with pytest.raises(InputError, match="unknown observing mode 'NIRCAM/IMAGES'.*'NIRCAM/IMAGE'"):
+    with pytest.raises(InputError, match=r"unknown observing mode 'NIRCAM/IMAGES'.*'NIRCAM/IMAGE'"):
         naming.get_mode("NIRCAM/IMAGES")
     with pytest.raises(InputError, match="unknown MIRI subarray 'SUB512'"):
         naming.get_subarray("MIRI", "SUB512")
@@ -690,7 +702,11 @@ def test_optical_elements() -> None:
     assert naming.optical_elements("NIRSPEC/MSA", ("G235M", "F170LP")) == ("f170lp", "g235m")
     assert naming.optical_elements("NIRSPEC/IFU", ("G395H", "F290LP")) == ("g395h", "f290lp")
     assert naming.optical_elements("MIRI/IFU", ("12", "SHORT")) == ("ch1", "short")
-    assert naming.optical_elements("NIRCAM/IMAGE", ("F277W", "CLEAR"), "SUB160") == ("clear", "f277w", "sub160")
+    assert naming.optical_elements("NIRCAM/IMAGE", ("F277W", "CLEAR"), "SUB160") == (
+        "clear",
+        "f277w",
+        "sub160",
+    )
     assert naming.optical_elements("NIRCAM/IMAGE", ("F277W", "CLEAR"), "FULL") == ("clear", "f277w")
 
 

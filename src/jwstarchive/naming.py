@@ -607,7 +607,8 @@ FILTERS: tuple[Bandpass, ...] = (
     *_bp(
         "NIRISS",
         "filter",
-        "F277W 2.413 3.143; F380M 3.604 3.979; F430M 4.166 4.398; F444W 3.880 5.000; F480M 4.668 4.971",
+        "F277W 2.413 3.143; F356W 3.140 3.984; F380M 3.604 3.979; F430M 4.166 4.398; F444W 3.880 5.000;"
+        "F480M 4.668 4.971",
     ),
     *_bp(
         "NIRISS",
@@ -2050,8 +2051,9 @@ JWSTName = ExposureId | Level3Id | AssociationId | PoolId | GuideStarId
 def parse_filename(name: str) -> JWSTName:
     """Parse any JWST identifier or product file name into the matching dataclass.
 
-    Dispatch: ``jwPPPPP-…`` with a timestamp second field is an association, otherwise a stage-3
-    id; ``jwPPPPP_…`` is a pool; ``…_gs-…`` a guide-star product; anything else an exposure id.
+    Dispatch: ``jwPPPPP-…`` with a ``<digits>t<digits>`` timestamp second field is an association,
+    otherwise a stage-3 id; ``jw…_<timestamp>_…`` is a pool; ``…_gs-…`` a guide-star product;
+    anything else an exposure id.
 
     Raises
     ------
@@ -2068,11 +2070,10 @@ def parse_filename(name: str) -> JWSTName:
     head = tokens[0]
     if len(tokens) == 1 and re.fullmatch(r"jw\d{5}", head):
         raise InputError(f"{name}: a program id (jwPPPPP), not a file name or observation id")
+    stamped = len(tokens) > 1 and re.fullmatch(r"\d+t\d+", tokens[1]) is not None
     if "-" in head:
-        if len(tokens) > 1 and _TIMESTAMP.fullmatch(tokens[1]):
-            return parse_association_id(name)
-        return parse_level3_id(name)
-    if len(head) == 7 and len(tokens) > 1 and _TIMESTAMP.fullmatch(tokens[1]):
+        return parse_association_id(name) if stamped else parse_level3_id(name)
+    if stamped:
         return parse_pool_id(name)
     if len(tokens) > 1 and tokens[1].startswith("gs-"):
         return parse_guide_star_id(name)

@@ -35,8 +35,9 @@ def _members(con: Any, obsids: list[int]) -> dict[int, list[tuple[str, str]]]:
     return members
 
 
-def iter_content_rows(con: Any, where: str = "", params: list[Any] | None = None,
-                      batch_rows: int = 2000) -> Iterator[dict[str, Any]]:
+def iter_content_rows(
+    con: Any, where: str = "", params: list[Any] | None = None, batch_rows: int = 2000
+) -> Iterator[dict[str, Any]]:
     """Yield one dict per product (``where`` filters ``p``/``o``), with ``keywords`` and ``members``.
 
     ``keywords`` is the product's SI keyword row (``core.si_keywords``) as FITS keywords;
@@ -56,7 +57,7 @@ def iter_content_rows(con: Any, where: str = "", params: list[Any] | None = None
         for batch in reader:
             rows = batch.to_pylist()
             wanted = [r["obsid"] for r in rows if r["suffix"] in ("asn", "pool") and r["typecode"] == "C"]
-            members = _members(cur, wanted)
+            members = _members(con, wanted)
             for row in rows:
                 si = row.pop("si") or {}
                 out = row
@@ -64,7 +65,9 @@ def iter_content_rows(con: Any, where: str = "", params: list[Any] | None = None
                 out["keywords"] = fits_keywords(si) if row["extension"] == "fits" and has_si else {}
                 if row["suffix"] in ("asn", "pool"):
                     if row["typecode"] == "C":
-                        out["members"] = [(f"{obs_id}_cal.fits", exp) for obs_id, exp in members.get(row["obsid"], [])]
+                        out["members"] = [
+                            (f"{obs_id}_cal.fits", exp) for obs_id, exp in members.get(row["obsid"], [])
+                        ]
                     else:
                         out["members"] = [(f"{row['obs_id']}_rate.fits", row["exp_type"])]
                 yield out

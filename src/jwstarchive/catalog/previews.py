@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -31,6 +32,7 @@ __all__ = [
     "render_jpeg",
     "render_spectrum_plot",
     "seed_of",
+    "sky_image",
     "sky_scene",
     "spectrum_1d",
     "spectrum_trace",
@@ -78,11 +80,49 @@ def uniform(seed: int, n: int, stream: int = 0) -> np.ndarray:
     return (x >> np.uint64(11)).astype(np.float64) * _TWO53
 
 
-def gaussian_noise(seed: int, shape: tuple[int, ...], stream: int = 0) -> np.ndarray:
+def _normal_deviates(seed: int, n: int, stream: int) -> np.ndarray:
     """Approximately normal deviates (mean 0, sigma 1): a scaled sum of four uniforms."""
-    n = int(np.prod(shape))
     u = uniform(seed, 4 * n, stream).reshape(4, n)
-    return ((u[0] + u[1] + u[2] + u[3] - 2.0) * 1.7320508075688772).reshape(shape)
+    return (u[0] + u[1] + u[2] + u[3] - 2.0) * 1.7320508075688772
+
+
+_TILE_SIZE = 1 << 18
+
+
+@lru_cache(maxsize=1)
+def _noise_tile() -> np.ndarray:
+    """A fixed block of normal deviates, made once per process from a constant seed."""
+    tile = _normal_deviates(0x4A575354, _TILE_SIZE, 0)
+    tile.setflags(write=False)
+    return tile
+
+
+def gaussian_noise(seed: int, shape: tuple[int, ...], stream: int = 0) -> np.ndarray:
+    """Approximately normal deviates (mean 0, sigma 1) for ``seed`` and ``stream``.
+
+    Small requests are a window of a fixed, process-wide block of deviates at an offset
+    drawn from (seed, stream): as deterministic as generating them, and much cheaper for
+    the many files of an archive. Requests larger than a quarter of the block are generated.
+
+    Parameters
+    ----------
+    seed
+        64-bit seed.
+    shape
+        Output shape.
+    stream
+        Independent sub-stream number.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 deviates of ``shape`` (a new array).
+    """
+    n = int(np.prod(shape))
+    if n > _TILE_SIZE // 4:
+        return _normal_deviates(seed, n, stream).reshape(shape)
+    offset = int(uniform(seed, 1, stream + 1000)[0] * (_TILE_SIZE - n))
+    return _noise_tile()[offset : offset + n].reshape(shape).copy()
 
 
 @dataclass(frozen=True)
@@ -141,10 +181,10 @@ def sky_scene(scene: Scene, shape: tuple[int, int], star_width: float | None = N
         cx, cy = scene.x[i] * nx, scene.y[i] * ny
         if scene.is_galaxy[i]:
             a = scene.size[i] * nx
-            reach = int(8 * a) + 2
+            reach = int(5 * a) + 2
         else:
             a = alpha
-            reach = int(6 * a) + 2
+            reach = int(5 * a) + 2
         y0, y1 = max(0, int(cy) - reach), min(ny, int(cy) + reach + 1)
         x0, x1 = max(0, int(cx) - reach), min(nx, int(cx) + reach + 1)
         if y0 >= y1 or x0 >= x1:
@@ -161,6 +201,29 @@ def sky_scene(scene: Scene, shape: tuple[int, int], star_width: float | None = N
         else:
             core = 1.0 / (1.0 + (dx * dx + dy * dy) / (a * a))
             image[y0:y1, x0:x1] += scene.flux[i] * core * core
+    return image
+
+
+@lru_cache(maxsize=256)
+def sky_image(seed: int, shape: tuple[int, int], star_width: float | None = None) -> np.ndarray:
+    """:func:`sky_scene` of ``Scene.random(seed)``, cached: the products of one exposure share it.
+
+    Parameters
+    ----------
+    seed
+        64-bit seed of the scene.
+    shape
+        Image shape (ny, nx).
+    star_width
+        Moffat core width of stars in pixels (default: see :func:`sky_scene`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Read-only float64 image.
+    """
+    image = sky_scene(Scene.random(seed), shape, star_width)
+    image.setflags(write=False)
     return image
 
 
@@ -220,7 +283,7 @@ def spectrum_trace(seed: int, shape: tuple[int, int], profile_width: float | Non
     return flux[None, :] * core * core
 
 
-def stretch(image: np.ndarray, noise_seed: int, noise: float = 0.03, knee: float = 0.5) -> np.ndarray:
+def stretch(image: np.ndarray, noise_seed: int, noise: float = 0.006, knee: float = 0.5) -> np.ndarray:
     """Display stretch ``x / (x + knee)`` (asinh-like, rational) to uint8, plus a little noise.
 
     Parameters
@@ -240,7 +303,7 @@ def stretch(image: np.ndarray, noise_seed: int, noise: float = 0.03, knee: float
         uint8 image of the same shape.
     """
     k = knee
-    shown = image + noise * gaussian_noise(noise_seed, image.shape, stream=4)
+    shown = image + (0.03 + noise * gaussian_noise(noise_seed, image.shape, stream=4))
     shown = np.maximum(shown, 0.0)
     scaled = shown / (shown + k)
     return np.minimum(8.0 + 247.0 * scaled, 255.0).astype(np.uint8)

@@ -28,6 +28,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -72,8 +73,16 @@ _SI_SKIP = frozenset(
         "datauri",
         "obsid",
         "s_region",
+        # internal columns of core.si_keywords
+        "product_key",
+        "caom_obs_id",
+        "calib_level",
+        "suffix",
+        "is_guide_star",
+        "release_date",
     }
 )
+_SI_RENAME = {"program_id": "PROGRAM", "time_obs": "TIME-OBS"}
 # Identifier keywords JWST writes as zero-padded strings, and their widths.
 _PADDED = {"PROGRAM": 5, "OBSERVTN": 3, "VISIT": 3, "VISITGRP": 2, "SEQ_ID": 1, "ACT_ID": 2, "EXPOSURE": 5}
 _MAST_DATE = re.compile(r"^/Date\((-?\d+)\)/$")
@@ -87,10 +96,10 @@ def _keyword_name(column: str) -> str | None:
     low = column.lower()
     if low in _SI_SKIP or low.endswith("_mjd"):
         return None
-    if low.startswith("date_"):
+    if low in _SI_RENAME:
+        name = _SI_RENAME[low]
+    elif low.startswith("date_"):
         name = "DATE-" + low[5:].upper()
-    elif low == "time_obs":
-        name = "TIME-OBS"
     else:
         name = low.upper()
     return name if valid_keyword(name) else None
@@ -119,8 +128,10 @@ def _as_datetime(value: Any) -> dt.datetime | dt.date | None:
 
 def _fit_string(text: str) -> str:
     """``text`` as printable ASCII, right-stripped and cut to fit one card (quotes doubled)."""
-    text = text.encode("ascii", "replace").decode("ascii")
-    text = "".join(c if " " <= c <= "~" else "?" for c in text).rstrip()
+    if not (text.isascii() and text.isprintable()):
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        text = "".join(c if " " <= c <= "~" else " " for c in text)
+    text = text.rstrip()
     while len(text) + text.count("'") > _MAX_STRING:
         text = text[:-1].rstrip()
     return text
@@ -157,10 +168,12 @@ def fits_keywords(si_row: Mapping[str, Any]) -> dict[str, Any]:
     """FITS primary-header keywords from an SI-keyword row (MAST ``Mast.Jwst.Filtered.*`` columns).
 
     Column names become the real JWST keyword spelling: upper case, ``date_beg`` ->
-    ``DATE-BEG`` (every ``date_*``), ``time_obs`` -> ``TIME-OBS``. Left out: ``*_mjd`` twins,
-    MAST bookkeeping (``fileSize``, ``checksum``, ``dataURI``, ``ingest*``, ``publicReleaseDate``,
-    ``ArchiveFileID``, ``fileSetName``, ``productLevel``, ``is*`` flags ...), names longer than 8
-    characters (no HIERARCH: JWST keywords all fit), null values and NaN/infinite floats.
+    ``DATE-BEG`` (every ``date_*``), ``time_obs`` -> ``TIME-OBS``, ``program_id`` -> ``PROGRAM``.
+    Left out: ``*_mjd`` twins, MAST bookkeeping (``fileSize``, ``checksum``, ``dataURI``,
+    ``ingest*``, ``publicReleaseDate``, ``ArchiveFileID``, ``fileSetName``, ``productLevel``,
+    ``is*`` flags ...), the internal columns of ``core.si_keywords`` (``product_key``,
+    ``suffix``, ``calib_level`` ...), names longer than 8 characters (no HIERARCH: JWST
+    keywords all fit), null values and NaN/infinite floats.
 
     Values: ``'t'``/``'f'`` become logicals; datetimes (Python, numpy or MAST ``/Date(ms)/``)
     become ISO strings with milliseconds, except ``DATE-OBS`` which is the date alone with
@@ -323,6 +336,19 @@ def _keywords(row: Mapping[str, Any]) -> dict[str, Any]:
             kw["INSTRUME"] = str(instrument).upper()
     if "DETECTOR" not in kw and detector:
         kw["DETECTOR"] = str(detector).upper()
+    if "EXP_TYPE" not in kw and row.get("exp_type"):
+        kw["EXP_TYPE"] = str(row["exp_type"])
+    if not any(k in kw for k in ("FILTER", "PUPIL", "GRATING")) and row.get("filters"):
+        for element in str(row["filters"]).split(";"):
+            element = element.strip().upper()
+            if not element:
+                continue
+            if kw.get("INSTRUME") == "NIRSPEC" and (element.startswith("G") or element == "PRISM"):
+                kw.setdefault("GRATING", element)
+            elif re.match(r"^F\d", element) and "FILTER" not in kw:
+                kw["FILTER"] = element
+            else:
+                kw.setdefault("PUPIL", element)
     if "PROGRAM" not in kw and row.get("program_id"):
         kw["PROGRAM"] = str(row["program_id"]).zfill(5)
     return kw
@@ -529,8 +555,7 @@ def _dq(seed: int, shape: tuple[int, ...], saturated: np.ndarray | None = None) 
 
 
 def _image_hdus(seed: int, row: Mapping[str, Any], kw: Mapping[str, Any], stage: str) -> list[ImageHDU]:
-    scene = previews.Scene.random(seed)
-    sky = previews.sky_scene(scene, (N, N))
+    sky = previews.sky_image(seed, (N, N))
     noise = previews.gaussian_noise(seed, (N, N), stream=5)
     bunit, level, gain, sigma = {
         "rate": ("DN/s", 0.3, 2.0, 0.05),
@@ -568,7 +593,7 @@ def _frame(seed: int, spectral: bool) -> np.ndarray:
     """One detector frame of signal (rate-like units): a star field or a trace."""
     if spectral:
         return previews.spectrum_trace(seed, (N, N))
-    return 2.0 * previews.sky_scene(previews.Scene.random(seed), (N, N))
+    return 2.0 * previews.sky_image(seed, (N, N))
 
 
 def _kw_int(kw: Mapping[str, Any], key: str, default: int) -> int:
@@ -861,14 +886,13 @@ def _render_picture(row: Mapping[str, Any], thumbnail: bool) -> bytes:
         return previews.render_spectrum_plot(seed, (size, size // 2), lines)
     if spectral and stage != "s3d":
         trace = previews.spectrum_trace(seed, (size // 2, size))
-        pixels = previews.stretch(trace, seed, noise=0.02)
+        pixels = previews.stretch(trace, seed)
     else:
-        scene = previews.Scene.random(seed)
-        sky = previews.sky_scene(scene, (size, size))
+        sky = previews.sky_image(seed, (size, size))
         if stage == "uncal":
             stripes = previews.gaussian_noise(seed, (1, size), stream=12)
-            sky = sky + 0.15 + 0.04 * stripes
-        pixels = previews.stretch(sky, seed, noise=0.03)
+            sky = sky + 0.1 + 0.01 * stripes
+        pixels = previews.stretch(sky, seed)
     return previews.render_jpeg(pixels, lines)
 
 
@@ -899,15 +923,28 @@ _EXPOSURE_NAME = re.compile(
 _LEVEL2_INPUT = re.compile(r"_(uncal|rate|rateints|cal|calints|crf|crfints)\.fits$")
 
 
-def _members(row: Mapping[str, Any]) -> list[tuple[str, str]]:
-    members = row.get("members") or []
-    out = []
-    for member in members:
+_MEMBER_TYPES = frozenset(
+    {"science", "background", "target_acquisition", "imprint", "psf", "selfcal", "sourceimage"}
+)
+
+
+def _members(row: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
+    """(expname, association member type, EXP_TYPE or None) for each of ``row["members"]``.
+
+    The second item of a member pair may be the association type (``science``) or the
+    exposure's EXP_TYPE (``NRC_IMAGE``, which makes a ``science`` member).
+    """
+    out: list[tuple[str, str, str | None]] = []
+    for member in row.get("members") or []:
         if isinstance(member, Mapping):
-            out.append((str(member["expname"]), str(member.get("exptype", "science"))))
+            expname, kind = member["expname"], member.get("exptype", "science")
         else:
-            expname, exptype = member
-            out.append((str(expname), str(exptype)))
+            expname, kind = member
+        kind = str(kind or "science")
+        if kind.lower() in _MEMBER_TYPES:
+            out.append((str(expname), kind.lower(), None))
+        else:
+            out.append((str(expname), "science", kind))
     return out
 
 
@@ -919,6 +956,8 @@ def _asn_product_name(row: Mapping[str, Any], kw: Mapping[str, Any], asn_type: s
     given = row.get("asn_product_name")
     if given:
         return str(given)
+    if row.get("typecode") == "C" and row.get("obs_id"):
+        return str(row["obs_id"])
     members = _members(row)
     if asn_type.endswith("2") and members:
         return _LEVEL2_INPUT.sub("", members[0][0]).rsplit(".", 1)[0]
@@ -951,6 +990,8 @@ def _render_asn(row: Mapping[str, Any]) -> bytes:
                 f"'value': '{str(kw[key]).lower()}'}})"
             )
     candidate = f"[('{asn_id}', 'observation')]"
+    product_name = _asn_product_name(row, kw, asn_type, asn_id)
+    target = re.search(r"_(t\d{3})_", product_name)
     document = {
         "asn_type": asn_type,
         "asn_rule": f"candidate_{rule}",
@@ -960,14 +1001,14 @@ def _render_asn(row: Mapping[str, Any]) -> bytes:
         "program": program,
         "constraints": "\n".join(constraints),
         "asn_id": asn_id,
-        "target": "t001" if not isinstance(row.get("target_id"), int) else f"t{row['target_id']:03d}",
+        "target": target.group(1) if target else "t001",
         "asn_pool": str(row.get("asn_pool") or f"jw{program}_{version}_pool.csv"),
         "products": [
             {
-                "name": _asn_product_name(row, kw, asn_type, asn_id),
+                "name": product_name,
                 "members": [
                     {"expname": expname, "exptype": exptype, "exposerr": "null", "asn_candidate": candidate}
-                    for expname, exptype in _members(row)
+                    for expname, exptype, _ in _members(row)
                 ],
             }
         ],
@@ -1017,11 +1058,13 @@ def _pool_value(value: Any) -> str:
 def _render_pool(row: Mapping[str, Any]) -> bytes:
     kw = _keywords(row)
     lines = ["|".join(_POOL_COLUMNS)]
-    for expname, exptype in _members(row):
+    for expname, exptype, exp_type in _members(row):
         uncal = _LEVEL2_INPUT.sub("_uncal.fits", expname)
         values = dict(kw)
         values["FILENAME"] = uncal
         values["BKGDTARG"] = exptype == "background"
+        if exp_type:
+            values["EXP_TYPE"] = exp_type
         values.setdefault("TARGETID", 1)
         values["ASN_CANDIDATE"] = f"[('o{str(kw.get('OBSERVTN') or '1').zfill(3)}', 'observation')]"
         match = _EXPOSURE_NAME.match(expname)

@@ -124,9 +124,19 @@ def observation_columns() -> dict[str, Column]:
             utype=_obs("intent"),
         ),
         integer(
-            "sequencenumber", NULL, "sequence number (not used for JWST)", ucd="meta.number", utype=_obs("sequenceNumber")
+            "sequencenumber",
+            NULL,
+            "sequence number (not used for JWST)",
+            ucd="meta.number",
+            utype=_obs("sequenceNumber"),
         ),
-        timestamp("obs_metarelease", NULL, "release date of the metadata", ucd="time.release", utype=_obs("metaRelease")),
+        timestamp(
+            "obs_metarelease",
+            NULL,
+            "release date of the metadata",
+            ucd="time.release",
+            utype=_obs("metaRelease"),
+        ),
         text(
             "proposal_id",
             "co.program_id",
@@ -135,7 +145,9 @@ def observation_columns() -> dict[str, Column]:
             utype=_obs("proposal.id"),
             principal=True,
         ),
-        text("proposal_pi", "pg.pi_name", "principal investigator", ucd="meta.id.PI", utype=_obs("proposal.pi")),
+        text(
+            "proposal_pi", "pg.pi_name", "principal investigator", ucd="meta.id.PI", utype=_obs("proposal.pi")
+        ),
         text(
             "proposal_project",
             "pg.category",
@@ -143,7 +155,13 @@ def observation_columns() -> dict[str, Column]:
             ucd="meta.id",
             utype=_obs("proposal.project"),
         ),
-        text("proposal_title", "pg.title", "program title", ucd="meta.title;obs.proposal", utype=_obs("proposal.title")),
+        text(
+            "proposal_title",
+            "pg.title",
+            "program title",
+            ucd="meta.title;obs.proposal",
+            utype=_obs("proposal.title"),
+        ),
         text(
             "proposal_keywords",
             "pg.science_category",
@@ -159,9 +177,23 @@ def observation_columns() -> dict[str, Column]:
             utype=_obs("target.name"),
             principal=True,
         ),
-        text("target_type", NULL, "target type (object or field)", ucd="meta.code.class;src", utype=_obs("target.type")),
-        boolean("target_standard", NULL, "target is a standard", ucd="meta.code", utype=_obs("target.standard")),
-        double("target_redshift", "tg.redshift", "target redshift", ucd="src.redshift", utype=_obs("target.redshift")),
+        text(
+            "target_type",
+            NULL,
+            "target type (object or field)",
+            ucd="meta.code.class;src",
+            utype=_obs("target.type"),
+        ),
+        boolean(
+            "target_standard", NULL, "target is a standard", ucd="meta.code", utype=_obs("target.standard")
+        ),
+        double(
+            "target_redshift",
+            "tg.redshift",
+            "target redshift",
+            ucd="src.redshift",
+            utype=_obs("target.redshift"),
+        ),
         boolean(
             "target_moving",
             "tg.target_type = 'MOVING'",
@@ -211,11 +243,44 @@ def observation_columns() -> dict[str, Column]:
             indexed=True,
         ),
         text("telescope_name", "'JWST'", "telescope", ucd="meta.id;instr.tel", utype=_obs("telescope.name")),
-        double("telescope_geolocationx", NULL, "telescope location x", unit="m", ucd="pos.cartesian.x", utype=_obs("telescope.geoLocationX")),
-        double("telescope_geolocationy", NULL, "telescope location y", unit="m", ucd="pos.cartesian.y", utype=_obs("telescope.geoLocationY")),
-        double("telescope_geolocationz", NULL, "telescope location z", unit="m", ucd="pos.cartesian.z", utype=_obs("telescope.geoLocationZ")),
-        text("telescope_keywords", NULL, "telescope keywords", ucd="meta.keyword", utype=_obs("telescope.keywords")),
-        text("requirements_flag", NULL, "requirements flag", ucd="meta.code.qual", utype=_obs("requirements.flag")),
+        double(
+            "telescope_geolocationx",
+            NULL,
+            "telescope location x",
+            unit="m",
+            ucd="pos.cartesian.x",
+            utype=_obs("telescope.geoLocationX"),
+        ),
+        double(
+            "telescope_geolocationy",
+            NULL,
+            "telescope location y",
+            unit="m",
+            ucd="pos.cartesian.y",
+            utype=_obs("telescope.geoLocationY"),
+        ),
+        double(
+            "telescope_geolocationz",
+            NULL,
+            "telescope location z",
+            unit="m",
+            ucd="pos.cartesian.z",
+            utype=_obs("telescope.geoLocationZ"),
+        ),
+        text(
+            "telescope_keywords",
+            NULL,
+            "telescope keywords",
+            ucd="meta.keyword",
+            utype=_obs("telescope.keywords"),
+        ),
+        text(
+            "requirements_flag",
+            NULL,
+            "requirements flag",
+            ucd="meta.code.qual",
+            utype=_obs("requirements.flag"),
+        ),
         text(
             "instrument_name",
             "co.mode",
@@ -231,13 +296,59 @@ def observation_columns() -> dict[str, Column]:
             ucd="meta.keyword",
             utype=_obs("instrument.keywords"),
         ),
-        double("environment_seeing", NULL, "seeing (not applicable)", unit="arcsec", ucd="instr.obsty.seeing", utype=_obs("environment.seeing")),
-        double("environment_humidity", NULL, "humidity (not applicable)", ucd="meta.number", utype=_obs("environment.humidity")),
-        double("environment_elevation", NULL, "elevation (not applicable)", unit="deg", ucd="pos.az.alt", utype=_obs("environment.elevation")),
-        double("environment_tau", NULL, "zenith optical depth (not applicable)", ucd="phys.absorption.opticalDepth", utype=_obs("environment.tau")),
-        double("environment_wavelengthtau", NULL, "wavelength of tau (not applicable)", unit="m", ucd="em.wl", utype=_obs("environment.wavelengthTau")),
-        double("environment_ambienttemp", NULL, "ambient temperature (not applicable)", unit="Celsius", ucd="phys.temperature", utype=_obs("environment.ambientTemp")),
-        boolean("environment_photometric", NULL, "photometric conditions (not applicable)", ucd="meta.code", utype=_obs("environment.photometric")),
+        double(
+            "environment_seeing",
+            NULL,
+            "seeing (not applicable)",
+            unit="arcsec",
+            ucd="instr.obsty.seeing",
+            utype=_obs("environment.seeing"),
+        ),
+        double(
+            "environment_humidity",
+            NULL,
+            "humidity (not applicable)",
+            ucd="meta.number",
+            utype=_obs("environment.humidity"),
+        ),
+        double(
+            "environment_elevation",
+            NULL,
+            "elevation (not applicable)",
+            unit="deg",
+            ucd="pos.az.alt",
+            utype=_obs("environment.elevation"),
+        ),
+        double(
+            "environment_tau",
+            NULL,
+            "zenith optical depth (not applicable)",
+            ucd="phys.absorption.opticalDepth",
+            utype=_obs("environment.tau"),
+        ),
+        double(
+            "environment_wavelengthtau",
+            NULL,
+            "wavelength of tau (not applicable)",
+            unit="m",
+            ucd="em.wl",
+            utype=_obs("environment.wavelengthTau"),
+        ),
+        double(
+            "environment_ambienttemp",
+            NULL,
+            "ambient temperature (not applicable)",
+            unit="Celsius",
+            ucd="phys.temperature",
+            utype=_obs("environment.ambientTemp"),
+        ),
+        boolean(
+            "environment_photometric",
+            NULL,
+            "photometric conditions (not applicable)",
+            ucd="meta.code",
+            utype=_obs("environment.photometric"),
+        ),
         text(
             "members",
             "co.members",
@@ -245,11 +356,35 @@ def observation_columns() -> dict[str, Column]:
             ucd="meta.id;meta.dataset",
             utype="caom2:CompositeObservation.members",
         ),
-        text("typecode", "co.typecode", "S simple, C composite observation", ucd="meta.code.class", utype=_obs("typeCode")),
-        timestamp("obs_lastmodified", NULL, "last modification of the observation", ucd="time.processing", utype=_obs("lastModified")),
-        timestamp("obs_maxlastmodified", NULL, "last modification of the observation or its parts", ucd="time.processing", utype=_obs("maxLastModified")),
+        text(
+            "typecode",
+            "co.typecode",
+            "S simple, C composite observation",
+            ucd="meta.code.class",
+            utype=_obs("typeCode"),
+        ),
+        timestamp(
+            "obs_lastmodified",
+            NULL,
+            "last modification of the observation",
+            ucd="time.processing",
+            utype=_obs("lastModified"),
+        ),
+        timestamp(
+            "obs_maxlastmodified",
+            NULL,
+            "last modification of the observation or its parts",
+            ucd="time.processing",
+            utype=_obs("maxLastModified"),
+        ),
         text("obs_metachecksum", NULL, "metadata checksum", ucd="meta.checksum", utype=_obs("metaChecksum")),
-        text("obs_accmetachecksum", NULL, "accumulated metadata checksum", ucd="meta.checksum", utype=_obs("accMetaChecksum")),
+        text(
+            "obs_accmetachecksum",
+            NULL,
+            "accumulated metadata checksum",
+            ucd="meta.checksum",
+            utype=_obs("accMetaChecksum"),
+        ),
         integer(
             "max_cal_level",
             "co.calib_level",
@@ -264,11 +399,31 @@ def plane_columns() -> dict[str, Column]:
     """Plane-level columns, under their jwst.main names."""
     cols = [
         uuid("planeid", "pl.plane_uuid", "CAOM plane identifier (UUID)", utype=_plane("id"), principal=True),
-        text("productid", "pl.productid", "plane product identifier", ucd="meta.id", utype=_plane("productID")),
-        text("planeuri", PLANE_URI, "plane URI caom:JWST/<observationid>/<productid>", ucd="meta.ref.uri", utype=_plane("uri")),
-        text("publisherid", PUBLISHER_ID, "publisher dataset identifier", ucd="meta.ref.ivoid", utype=_plane("publisherID")),
+        text(
+            "productid", "pl.productid", "plane product identifier", ucd="meta.id", utype=_plane("productID")
+        ),
+        text(
+            "planeuri",
+            PLANE_URI,
+            "plane URI caom:JWST/<observationid>/<productid>",
+            ucd="meta.ref.uri",
+            utype=_plane("uri"),
+        ),
+        text(
+            "publisherid",
+            PUBLISHER_ID,
+            "publisher dataset identifier",
+            ucd="meta.ref.ivoid",
+            utype=_plane("publisherID"),
+        ),
         text("creatorid", NULL, "creator dataset identifier", ucd="meta.id", utype=_plane("creatorID")),
-        timestamp("plane_metarelease", NULL, "release date of the plane metadata", ucd="time.release", utype=_plane("metaRelease")),
+        timestamp(
+            "plane_metarelease",
+            NULL,
+            "release date of the plane metadata",
+            ucd="time.release",
+            utype=_plane("metaRelease"),
+        ),
         timestamp(
             "plane_datarelease",
             "co.release_date",
@@ -292,20 +447,107 @@ def plane_columns() -> dict[str, Column]:
             utype=_plane("calibrationLevel"),
             principal=True,
         ),
-        text("provenance_name", "'CALJWST'", "processing that made the plane", ucd="meta.id", utype=_plane("provenance.name")),
-        text("provenance_version", NULL, "processing version", ucd="meta.version", utype=_plane("provenance.version")),
-        text("provenance_project", "'JWST'", "processing project", ucd="meta.id", utype=_plane("provenance.project")),
-        text("provenance_producer", "'STScI'", "processing producer", ucd="meta.id", utype=_plane("provenance.producer")),
-        text("provenance_runid", NULL, "processing run identifier", ucd="meta.id", utype=_plane("provenance.runID")),
-        text("provenance_reference", NULL, "processing reference", ucd="meta.ref.url", utype=_plane("provenance.reference")),
-        timestamp("provenance_lastexecuted", NULL, "when the processing last ran", ucd="time.processing", utype=_plane("provenance.lastExecuted")),
-        text("provenance_keywords", NULL, "processing keywords", ucd="meta.keyword", utype=_plane("provenance.keywords")),
-        text("provenance_inputs", NULL, "input plane URIs (see jwst.plane_inputs)", ucd="meta.id", utype=_plane("provenance.inputs")),
-        double("metrics_sourcenumberdensity", NULL, "source number density", unit="deg**-2", ucd="phys.density", utype=_plane("metrics.sourceNumberDensity")),
-        double("metrics_background", NULL, "background", ucd="instr.background", utype=_plane("metrics.background")),
-        double("metrics_backgroundstddev", NULL, "background standard deviation", ucd="stat.stdev;instr.background", utype=_plane("metrics.backgroundStddev")),
-        double("metrics_fluxdensitylimit", NULL, "flux density limit", unit="Jy", ucd="phot.flux.density;stat.max", utype=_plane("metrics.fluxDensityLimit")),
-        double("metrics_maglimit", NULL, "magnitude limit", unit="mag", ucd="phot.mag;stat.max", utype=_plane("metrics.magLimit")),
+        text(
+            "provenance_name",
+            "'CALJWST'",
+            "processing that made the plane",
+            ucd="meta.id",
+            utype=_plane("provenance.name"),
+        ),
+        text(
+            "provenance_version",
+            NULL,
+            "processing version",
+            ucd="meta.version",
+            utype=_plane("provenance.version"),
+        ),
+        text(
+            "provenance_project",
+            "'JWST'",
+            "processing project",
+            ucd="meta.id",
+            utype=_plane("provenance.project"),
+        ),
+        text(
+            "provenance_producer",
+            "'STScI'",
+            "processing producer",
+            ucd="meta.id",
+            utype=_plane("provenance.producer"),
+        ),
+        text(
+            "provenance_runid",
+            NULL,
+            "processing run identifier",
+            ucd="meta.id",
+            utype=_plane("provenance.runID"),
+        ),
+        text(
+            "provenance_reference",
+            NULL,
+            "processing reference",
+            ucd="meta.ref.url",
+            utype=_plane("provenance.reference"),
+        ),
+        timestamp(
+            "provenance_lastexecuted",
+            NULL,
+            "when the processing last ran",
+            ucd="time.processing",
+            utype=_plane("provenance.lastExecuted"),
+        ),
+        text(
+            "provenance_keywords",
+            NULL,
+            "processing keywords",
+            ucd="meta.keyword",
+            utype=_plane("provenance.keywords"),
+        ),
+        text(
+            "provenance_inputs",
+            NULL,
+            "input plane URIs (see jwst.plane_inputs)",
+            ucd="meta.id",
+            utype=_plane("provenance.inputs"),
+        ),
+        double(
+            "metrics_sourcenumberdensity",
+            NULL,
+            "source number density",
+            unit="deg**-2",
+            ucd="phys.density",
+            utype=_plane("metrics.sourceNumberDensity"),
+        ),
+        double(
+            "metrics_background",
+            NULL,
+            "background",
+            ucd="instr.background",
+            utype=_plane("metrics.background"),
+        ),
+        double(
+            "metrics_backgroundstddev",
+            NULL,
+            "background standard deviation",
+            ucd="stat.stdev;instr.background",
+            utype=_plane("metrics.backgroundStddev"),
+        ),
+        double(
+            "metrics_fluxdensitylimit",
+            NULL,
+            "flux density limit",
+            unit="Jy",
+            ucd="phot.flux.density;stat.max",
+            utype=_plane("metrics.fluxDensityLimit"),
+        ),
+        double(
+            "metrics_maglimit",
+            NULL,
+            "magnitude limit",
+            unit="mag",
+            ucd="phot.mag;stat.max",
+            utype=_plane("metrics.magLimit"),
+        ),
         text("quality_flag", NULL, "quality flag", ucd="meta.code.qual", utype=_plane("quality.flag")),
         text(
             "position_bounds_spoly",
@@ -323,13 +565,59 @@ def plane_columns() -> dict[str, Column]:
             ucd="pos.eq;obs.field",
             utype=_plane("position.bounds.center"),
         ),
-        double("position_bounds_area", "co.s_area", "footprint area", unit="deg**2", ucd="phys.angArea;obs", utype=_plane("position.bounds.area")),
-        double("position_bounds_size", "co.s_fov", "footprint diameter", unit="deg", ucd="phys.angSize;instr.fov", utype=_plane("position.bounds.size")),
-        long("position_dimension_naxis1", NULL, "pixels along axis 1", ucd="meta.number", utype=_plane("position.dimension.naxis1")),
-        long("position_dimension_naxis2", NULL, "pixels along axis 2", ucd="meta.number", utype=_plane("position.dimension.naxis2")),
-        double("position_resolution", NULL, "spatial resolution", unit="arcsec", ucd="pos.angResolution", utype=_plane("position.resolution")),
-        double("position_samplesize", NULL, "pixel size", unit="arcsec", ucd="instr.pixel", utype=_plane("position.sampleSize")),
-        boolean("position_timedependent", NULL, "position is time dependent", ucd="meta.code", utype=_plane("position.timeDependent")),
+        double(
+            "position_bounds_area",
+            "co.s_area",
+            "footprint area",
+            unit="deg**2",
+            ucd="phys.angArea;obs",
+            utype=_plane("position.bounds.area"),
+        ),
+        double(
+            "position_bounds_size",
+            "co.s_fov",
+            "footprint diameter",
+            unit="deg",
+            ucd="phys.angSize;instr.fov",
+            utype=_plane("position.bounds.size"),
+        ),
+        long(
+            "position_dimension_naxis1",
+            NULL,
+            "pixels along axis 1",
+            ucd="meta.number",
+            utype=_plane("position.dimension.naxis1"),
+        ),
+        long(
+            "position_dimension_naxis2",
+            NULL,
+            "pixels along axis 2",
+            ucd="meta.number",
+            utype=_plane("position.dimension.naxis2"),
+        ),
+        double(
+            "position_resolution",
+            NULL,
+            "spatial resolution",
+            unit="arcsec",
+            ucd="pos.angResolution",
+            utype=_plane("position.resolution"),
+        ),
+        double(
+            "position_samplesize",
+            NULL,
+            "pixel size",
+            unit="arcsec",
+            ucd="instr.pixel",
+            utype=_plane("position.sampleSize"),
+        ),
+        boolean(
+            "position_timedependent",
+            NULL,
+            "position is time dependent",
+            ucd="meta.code",
+            utype=_plane("position.timeDependent"),
+        ),
         text(
             "energy_bounds",
             f"({num_text('co.em_min')} || ' ' || {num_text('co.em_max')})",
@@ -338,8 +626,22 @@ def plane_columns() -> dict[str, Column]:
             ucd="em.wl",
             utype=_plane("energy.bounds"),
         ),
-        double("energy_bounds_lower", "co.em_min", "shortest wavelength", unit="m", ucd="em.wl;stat.min", utype=_plane("energy.bounds.lower")),
-        double("energy_bounds_upper", "co.em_max", "longest wavelength", unit="m", ucd="em.wl;stat.max", utype=_plane("energy.bounds.upper")),
+        double(
+            "energy_bounds_lower",
+            "co.em_min",
+            "shortest wavelength",
+            unit="m",
+            ucd="em.wl;stat.min",
+            utype=_plane("energy.bounds.lower"),
+        ),
+        double(
+            "energy_bounds_upper",
+            "co.em_max",
+            "longest wavelength",
+            unit="m",
+            ucd="em.wl;stat.max",
+            utype=_plane("energy.bounds.upper"),
+        ),
         double(
             "energy_bounds_width",
             "(co.em_max - co.em_min)",
@@ -348,11 +650,40 @@ def plane_columns() -> dict[str, Column]:
             ucd="em.wl;instr.bandwidth",
             utype=_plane("energy.bounds.width"),
         ),
-        long("energy_dimension", NULL, "spectral pixels", ucd="meta.number", utype=_plane("energy.dimension")),
-        double("energy_resolvingpower", NULL, "spectral resolving power", ucd="spect.resolution", utype=_plane("energy.resolvingPower")),
-        double("energy_samplesize", NULL, "spectral pixel size", unit="m", ucd="em.wl;instr.pixel", utype=_plane("energy.sampleSize")),
-        double("energy_freqsamplesize", NULL, "spectral pixel size in frequency", unit="Hz", ucd="em.freq;instr.pixel", utype=_plane("energy.freqSampleSize")),
-        double("energy_freqwidth", NULL, "bandwidth in frequency", unit="Hz", ucd="em.freq;instr.bandwidth", utype=_plane("energy.freqWidth")),
+        long(
+            "energy_dimension", NULL, "spectral pixels", ucd="meta.number", utype=_plane("energy.dimension")
+        ),
+        double(
+            "energy_resolvingpower",
+            NULL,
+            "spectral resolving power",
+            ucd="spect.resolution",
+            utype=_plane("energy.resolvingPower"),
+        ),
+        double(
+            "energy_samplesize",
+            NULL,
+            "spectral pixel size",
+            unit="m",
+            ucd="em.wl;instr.pixel",
+            utype=_plane("energy.sampleSize"),
+        ),
+        double(
+            "energy_freqsamplesize",
+            NULL,
+            "spectral pixel size in frequency",
+            unit="Hz",
+            ucd="em.freq;instr.pixel",
+            utype=_plane("energy.freqSampleSize"),
+        ),
+        double(
+            "energy_freqwidth",
+            NULL,
+            "bandwidth in frequency",
+            unit="Hz",
+            ucd="em.freq;instr.bandwidth",
+            utype=_plane("energy.freqWidth"),
+        ),
         text(
             "energy_bandpassname",
             "co.filters",
@@ -361,10 +692,26 @@ def plane_columns() -> dict[str, Column]:
             utype=_plane("energy.bandpassName"),
             principal=True,
         ),
-        text("energy_energybands", "'Infrared'", "energy band", ucd="em.wl", utype=_plane("energy.energyBands")),
-        double("energy_restwav", NULL, "rest wavelength", unit="m", ucd="em.wl", utype=_plane("energy.restwav")),
-        text("energy_transition_species", NULL, "transition species", ucd="phys.atmol.element", utype=_plane("energy.transition.species")),
-        text("energy_transition_transition", NULL, "transition", ucd="phys.atmol.transition", utype=_plane("energy.transition.transition")),
+        text(
+            "energy_energybands", "'Infrared'", "energy band", ucd="em.wl", utype=_plane("energy.energyBands")
+        ),
+        double(
+            "energy_restwav", NULL, "rest wavelength", unit="m", ucd="em.wl", utype=_plane("energy.restwav")
+        ),
+        text(
+            "energy_transition_species",
+            NULL,
+            "transition species",
+            ucd="phys.atmol.element",
+            utype=_plane("energy.transition.species"),
+        ),
+        text(
+            "energy_transition_transition",
+            NULL,
+            "transition",
+            ucd="phys.atmol.transition",
+            utype=_plane("energy.transition.transition"),
+        ),
         text(
             "time_bounds",
             f"({num_text('co.t_min')} || ' ' || {num_text('co.t_max')})",
@@ -373,19 +720,93 @@ def plane_columns() -> dict[str, Column]:
             ucd="time.interval",
             utype=_plane("time.bounds"),
         ),
-        double("time_bounds_lower", "co.t_min", "start time (MJD)", unit="d", ucd="time.start;obs.exposure", utype=_plane("time.bounds.lower")),
-        double("time_bounds_upper", "co.t_max", "end time (MJD)", unit="d", ucd="time.end;obs.exposure", utype=_plane("time.bounds.upper")),
-        double("time_bounds_width", "(co.t_max - co.t_min)", "time span", unit="d", ucd="time.duration", utype=_plane("time.bounds.width")),
+        double(
+            "time_bounds_lower",
+            "co.t_min",
+            "start time (MJD)",
+            unit="d",
+            ucd="time.start;obs.exposure",
+            utype=_plane("time.bounds.lower"),
+        ),
+        double(
+            "time_bounds_upper",
+            "co.t_max",
+            "end time (MJD)",
+            unit="d",
+            ucd="time.end;obs.exposure",
+            utype=_plane("time.bounds.upper"),
+        ),
+        double(
+            "time_bounds_width",
+            "(co.t_max - co.t_min)",
+            "time span",
+            unit="d",
+            ucd="time.duration",
+            utype=_plane("time.bounds.width"),
+        ),
         long("time_dimension", NULL, "time pixels", ucd="meta.number", utype=_plane("time.dimension")),
-        double("time_resolution", NULL, "time resolution", unit="s", ucd="time.resolution", utype=_plane("time.resolution")),
-        double("time_samplesize", NULL, "time pixel size", unit="d", ucd="time.interval;instr.pixel", utype=_plane("time.sampleSize")),
-        double("time_exposure", "co.t_exptime", "exposure time", unit="s", ucd="time.duration;obs.exposure", utype=_plane("time.exposure")),
-        text("polarization_states", NULL, "polarization states", ucd="meta.code;phys.polarization", utype=_plane("polarization.states")),
-        integer("polarization_dimension", NULL, "polarization pixels", ucd="meta.number", utype=_plane("polarization.dimension")),
-        timestamp("plane_lastmodified", NULL, "last modification of the plane", ucd="time.processing", utype=_plane("lastModified")),
-        timestamp("plane_maxlastmodified", NULL, "last modification of the plane or its parts", ucd="time.processing", utype=_plane("maxLastModified")),
-        text("plane_metachecksum", NULL, "metadata checksum", ucd="meta.checksum", utype=_plane("metaChecksum")),
-        text("plane_accmetachecksum", NULL, "accumulated metadata checksum", ucd="meta.checksum", utype=_plane("accMetaChecksum")),
+        double(
+            "time_resolution",
+            NULL,
+            "time resolution",
+            unit="s",
+            ucd="time.resolution",
+            utype=_plane("time.resolution"),
+        ),
+        double(
+            "time_samplesize",
+            NULL,
+            "time pixel size",
+            unit="d",
+            ucd="time.interval;instr.pixel",
+            utype=_plane("time.sampleSize"),
+        ),
+        double(
+            "time_exposure",
+            "co.t_exptime",
+            "exposure time",
+            unit="s",
+            ucd="time.duration;obs.exposure",
+            utype=_plane("time.exposure"),
+        ),
+        text(
+            "polarization_states",
+            NULL,
+            "polarization states",
+            ucd="meta.code;phys.polarization",
+            utype=_plane("polarization.states"),
+        ),
+        integer(
+            "polarization_dimension",
+            NULL,
+            "polarization pixels",
+            ucd="meta.number",
+            utype=_plane("polarization.dimension"),
+        ),
+        timestamp(
+            "plane_lastmodified",
+            NULL,
+            "last modification of the plane",
+            ucd="time.processing",
+            utype=_plane("lastModified"),
+        ),
+        timestamp(
+            "plane_maxlastmodified",
+            NULL,
+            "last modification of the plane or its parts",
+            ucd="time.processing",
+            utype=_plane("maxLastModified"),
+        ),
+        text(
+            "plane_metachecksum", NULL, "metadata checksum", ucd="meta.checksum", utype=_plane("metaChecksum")
+        ),
+        text(
+            "plane_accmetachecksum",
+            NULL,
+            "accumulated metadata checksum",
+            ucd="meta.checksum",
+            utype=_plane("accMetaChecksum"),
+        ),
         boolean(
             "public",
             is_public("co.release_date"),
@@ -425,10 +846,18 @@ def _renamed(pool: dict[str, Column], names: list[str], prefix: str = "") -> tup
 
 def _observation() -> Table:
     pool = observation_columns()
-    pool["targetposition_coordinates_cval1"] = replace(pool["target_ra"], name="targetposition_coordinates_cval1")
-    pool["targetposition_coordinates_cval2"] = replace(pool["target_dec"], name="targetposition_coordinates_cval2")
-    pool["target_targetid"] = text("target_targetid", NULL, "target identifier URI", ucd="meta.id;src", utype=_obs("target.targetID"))
-    pool["metaproducer"] = text("metaproducer", NULL, "metadata producer", ucd="meta.id", utype=_obs("metaProducer"))
+    pool["targetposition_coordinates_cval1"] = replace(
+        pool["target_ra"], name="targetposition_coordinates_cval1"
+    )
+    pool["targetposition_coordinates_cval2"] = replace(
+        pool["target_dec"], name="targetposition_coordinates_cval2"
+    )
+    pool["target_targetid"] = text(
+        "target_targetid", NULL, "target identifier URI", ucd="meta.id;src", utype=_obs("target.targetID")
+    )
+    pool["metaproducer"] = text(
+        "metaproducer", NULL, "metadata producer", ucd="meta.id", utype=_obs("metaProducer")
+    )
     names = (
         "obsid observationuri collection observationid algorithm_name type intent sequencenumber "
         "obs_metarelease proposal_id proposal_pi proposal_project proposal_title proposal_keywords "
@@ -453,7 +882,9 @@ def _observation() -> Table:
 
 def _plane_table() -> Table:
     pool = {**plane_columns(), "obsid": observation_columns()["obsid"]}
-    pool["observable_ucd"] = text("observable_ucd", NULL, "UCD of the observable", ucd="meta.ucd", utype=_plane("observable.ucd"))
+    pool["observable_ucd"] = text(
+        "observable_ucd", NULL, "UCD of the observable", ucd="meta.ucd", utype=_plane("observable.ucd")
+    )
     names = (
         "planeid obsid productid publisherid planeuri creatorid plane_metarelease plane_datarelease "
         "dataproducttype calibrationlevel observable_ucd provenance_name provenance_reference provenance_version "
@@ -485,10 +916,23 @@ def _art(attr: str) -> str:
 
 def _artifact() -> Table:
     columns = (
-        uuid("artifactid", "pr.artifact_uuid", "CAOM artifact identifier (UUID)", utype=_art("id"), principal=True),
+        uuid(
+            "artifactid",
+            "pr.artifact_uuid",
+            "CAOM artifact identifier (UUID)",
+            utype=_art("id"),
+            principal=True,
+        ),
         uuid("planeid", "pr.plane_uuid", "plane of the artifact", utype=_plane("id")),
         uuid("obsid", "co.obs_uuid", "observation of the artifact", utype=_obs("id"), indexed=True),
-        text("uri", mast_uri("pr.filename"), "artifact URI mast:JWST/product/<filename>", ucd="meta.ref.uri", utype=_art("uri"), principal=True),
+        text(
+            "uri",
+            mast_uri("pr.filename"),
+            "artifact URI mast:JWST/product/<filename>",
+            ucd="meta.ref.uri",
+            utype=_art("uri"),
+            principal=True,
+        ),
         text("filename", "pr.filename", "file name", ucd="meta.id;meta.file", principal=True),
         text(
             "producttype",
@@ -505,18 +949,78 @@ def _artifact() -> Table:
             ucd="meta.code",
             utype=_art("releaseType"),
         ),
-        text("contenttype", "pr.content_type", "MIME type", ucd="meta.code.mime", utype=_art("contentType"), principal=True),
-        long("contentlength", "pr.size", "size", unit="byte", ucd="phys.size;meta.file", utype=_art("contentLength"), principal=True),
-        text("contentchecksum", "('md5:' || pr.md5)", "checksum md5:<hex>", ucd="meta.checksum", utype=_art("contentChecksum")),
-        timestamp("contentrelease", "pr.release_date", "release date of the file", ucd="time.release", utype=_art("contentRelease")),
-        text("contentreadgroups", NULL, "groups that may read the file", ucd="meta.id", utype=_art("contentReadGroups")),
-        integer("calibrationlevel", "pr.calib_level", "calibration level of the file", ucd="meta.code;obs.calib"),
-        timestamp("metarelease", NULL, "release date of the metadata", ucd="time.release", utype=_art("metaRelease")),
-        timestamp("lastmodified", "pr.ingest_date", "last modification (ingest)", ucd="time.processing", utype=_art("lastModified")),
-        timestamp("maxlastmodified", "pr.ingest_date", "last modification of the artifact or its parts", ucd="time.processing", utype=_art("maxLastModified")),
+        text(
+            "contenttype",
+            "pr.content_type",
+            "MIME type",
+            ucd="meta.code.mime",
+            utype=_art("contentType"),
+            principal=True,
+        ),
+        long(
+            "contentlength",
+            "pr.size",
+            "size",
+            unit="byte",
+            ucd="phys.size;meta.file",
+            utype=_art("contentLength"),
+            principal=True,
+        ),
+        text(
+            "contentchecksum",
+            "('md5:' || pr.md5)",
+            "checksum md5:<hex>",
+            ucd="meta.checksum",
+            utype=_art("contentChecksum"),
+        ),
+        timestamp(
+            "contentrelease",
+            "pr.release_date",
+            "release date of the file",
+            ucd="time.release",
+            utype=_art("contentRelease"),
+        ),
+        text(
+            "contentreadgroups",
+            NULL,
+            "groups that may read the file",
+            ucd="meta.id",
+            utype=_art("contentReadGroups"),
+        ),
+        integer(
+            "calibrationlevel", "pr.calib_level", "calibration level of the file", ucd="meta.code;obs.calib"
+        ),
+        timestamp(
+            "metarelease", NULL, "release date of the metadata", ucd="time.release", utype=_art("metaRelease")
+        ),
+        timestamp(
+            "lastmodified",
+            "pr.ingest_date",
+            "last modification (ingest)",
+            ucd="time.processing",
+            utype=_art("lastModified"),
+        ),
+        timestamp(
+            "maxlastmodified",
+            "pr.ingest_date",
+            "last modification of the artifact or its parts",
+            ucd="time.processing",
+            utype=_art("maxLastModified"),
+        ),
         text("metachecksum", NULL, "metadata checksum", ucd="meta.checksum", utype=_art("metaChecksum")),
-        text("accmetachecksum", NULL, "accumulated metadata checksum", ucd="meta.checksum", utype=_art("accMetaChecksum")),
-        boolean("public", is_public("pr.release_date"), "the file is public (release date passed)", ucd="meta.code"),
+        text(
+            "accmetachecksum",
+            NULL,
+            "accumulated metadata checksum",
+            ucd="meta.checksum",
+            utype=_art("accMetaChecksum"),
+        ),
+        boolean(
+            "public",
+            is_public("pr.release_date"),
+            "the file is public (release date passed)",
+            ucd="meta.code",
+        ),
     )
     return Table(
         "jwst",
@@ -531,7 +1035,13 @@ def _artifact() -> Table:
 def _observationmember() -> Table:
     columns = (
         uuid("parentid", "parent.obs_uuid", "composite observation (obsid)", principal=True, indexed=True),
-        text("memberid", caom_uri("member.obs_id"), "member observation URI caom:JWST/<observationid>", ucd="meta.ref.uri", principal=True),
+        text(
+            "memberid",
+            caom_uri("member.obs_id"),
+            "member observation URI caom:JWST/<observationid>",
+            ucd="meta.ref.uri",
+            principal=True,
+        ),
     )
     return Table(
         "jwst",
@@ -576,11 +1086,19 @@ def _plane_inputs() -> Table:
 def _archive() -> Table:
     pool = {**observation_columns(), **plane_columns()}
     pool["proposal_id"] = replace(
-        pool["proposal_id"], sql=unpadded("co.program_id"), description="program identifier without leading zeros, e.g. 1410"
+        pool["proposal_id"],
+        sql=unpadded("co.program_id"),
+        description="program identifier without leading zeros, e.g. 1410",
     )
-    pool["targetposition_coordinates_cval1"] = replace(pool["target_ra"], name="targetposition_coordinates_cval1")
-    pool["targetposition_coordinates_cval2"] = replace(pool["target_dec"], name="targetposition_coordinates_cval2")
-    pool["detector"] = text("detector", "upper(co.detector)", "detector (simple observations)", ucd="meta.id;instr.det")
+    pool["targetposition_coordinates_cval1"] = replace(
+        pool["target_ra"], name="targetposition_coordinates_cval1"
+    )
+    pool["targetposition_coordinates_cval2"] = replace(
+        pool["target_dec"], name="targetposition_coordinates_cval2"
+    )
+    pool["detector"] = text(
+        "detector", "upper(co.detector)", "detector (simple observations)", ucd="meta.id;instr.det"
+    )
     pool["exp_type"] = text("exp_type", "co.exp_type", "JWST EXP_TYPE", ucd="meta.code;instr.setup")
     pool["proposal_type"] = replace(pool["proposal_project"], name="proposal_type")
     names = (
@@ -632,8 +1150,24 @@ def _obscore() -> Table:
             principal=True,
             std=True,
         ),
-        text("obs_collection", "'JWST'", "data collection", ucd="meta.id", utype=_oc("DataID.Collection"), principal=True, std=True),
-        text("obs_id", "co.obs_id", "observation identifier", ucd="meta.id", utype=_oc("DataID.observationID"), principal=True, std=True),
+        text(
+            "obs_collection",
+            "'JWST'",
+            "data collection",
+            ucd="meta.id",
+            utype=_oc("DataID.Collection"),
+            principal=True,
+            std=True,
+        ),
+        text(
+            "obs_id",
+            "co.obs_id",
+            "observation identifier",
+            ucd="meta.id",
+            utype=_oc("DataID.observationID"),
+            principal=True,
+            std=True,
+        ),
         text(
             "obs_publisher_did",
             "('ivo://esa.int/JWST?' || co.obs_id || '/' || pr.filename)",
@@ -651,7 +1185,14 @@ def _obscore() -> Table:
             principal=True,
             std=True,
         ),
-        text("access_format", "pr.content_type", "MIME type", ucd="meta.code.mime", utype=_oc("Access.Format"), std=True),
+        text(
+            "access_format",
+            "pr.content_type",
+            "MIME type",
+            ucd="meta.code.mime",
+            utype=_oc("Access.Format"),
+            std=True,
+        ),
         long(
             "access_estsize",
             "CAST(ceil(pr.size / 1024.0) AS BIGINT)",
@@ -661,7 +1202,15 @@ def _obscore() -> Table:
             utype=_oc("Access.Size"),
             std=True,
         ),
-        text("target_name", "tg.target_name", "target name", ucd="meta.id;src", utype=_oc("Target.Name"), principal=True, std=True),
+        text(
+            "target_name",
+            "tg.target_name",
+            "target name",
+            ucd="meta.id;src",
+            utype=_oc("Target.Name"),
+            principal=True,
+            std=True,
+        ),
         double(
             "s_ra",
             "co.s_ra",
@@ -711,8 +1260,22 @@ def _obscore() -> Table:
             utype=_oc("Char.SpatialAxis.Resolution.refval"),
             std=True,
         ),
-        long("s_xel1", NULL, "pixels along axis 1", ucd="meta.number", utype=_oc("Char.SpatialAxis.numBins1"), std=True),
-        long("s_xel2", NULL, "pixels along axis 2", ucd="meta.number", utype=_oc("Char.SpatialAxis.numBins2"), std=True),
+        long(
+            "s_xel1",
+            NULL,
+            "pixels along axis 1",
+            ucd="meta.number",
+            utype=_oc("Char.SpatialAxis.numBins1"),
+            std=True,
+        ),
+        long(
+            "s_xel2",
+            NULL,
+            "pixels along axis 2",
+            ucd="meta.number",
+            utype=_oc("Char.SpatialAxis.numBins2"),
+            std=True,
+        ),
         double(
             "t_min",
             "co.t_min",
@@ -741,7 +1304,13 @@ def _obscore() -> Table:
             std=True,
         ),
         double(
-            "t_resolution", NULL, "time resolution", unit="s", ucd="time.resolution", utype=_oc("Char.TimeAxis.Resolution.Refval.value"), std=True
+            "t_resolution",
+            NULL,
+            "time resolution",
+            unit="s",
+            ucd="time.resolution",
+            utype=_oc("Char.TimeAxis.Resolution.Refval.value"),
+            std=True,
         ),
         long("t_xel", NULL, "time samples", ucd="meta.number", utype=_oc("Char.TimeAxis.numBins"), std=True),
         double(
@@ -763,13 +1332,53 @@ def _obscore() -> Table:
             std=True,
         ),
         double(
-            "em_res_power", NULL, "spectral resolving power", ucd="spect.resolution", utype=_oc("Char.SpectralAxis.Resolution.ResolPower.refVal"), std=True
+            "em_res_power",
+            NULL,
+            "spectral resolving power",
+            ucd="spect.resolution",
+            utype=_oc("Char.SpectralAxis.Resolution.ResolPower.refVal"),
+            std=True,
         ),
-        long("em_xel", NULL, "spectral samples", ucd="meta.number", utype=_oc("Char.SpectralAxis.numBins"), std=True),
-        text("o_ucd", NULL, "UCD of the observable", ucd="meta.ucd", utype=_oc("Char.ObservableAxis.ucd"), std=True),
-        text("pol_states", NULL, "polarization states", ucd="meta.code;phys.polarization", utype=_oc("Char.PolarizationAxis.stateList"), std=True),
-        long("pol_xel", NULL, "polarization samples", ucd="meta.number", utype=_oc("Char.PolarizationAxis.numBins"), std=True),
-        text("facility_name", "'JWST'", "facility", ucd="meta.id;instr.tel", utype=_oc("Provenance.ObsConfig.Facility.name"), std=True),
+        long(
+            "em_xel",
+            NULL,
+            "spectral samples",
+            ucd="meta.number",
+            utype=_oc("Char.SpectralAxis.numBins"),
+            std=True,
+        ),
+        text(
+            "o_ucd",
+            NULL,
+            "UCD of the observable",
+            ucd="meta.ucd",
+            utype=_oc("Char.ObservableAxis.ucd"),
+            std=True,
+        ),
+        text(
+            "pol_states",
+            NULL,
+            "polarization states",
+            ucd="meta.code;phys.polarization",
+            utype=_oc("Char.PolarizationAxis.stateList"),
+            std=True,
+        ),
+        long(
+            "pol_xel",
+            NULL,
+            "polarization samples",
+            ucd="meta.number",
+            utype=_oc("Char.PolarizationAxis.numBins"),
+            std=True,
+        ),
+        text(
+            "facility_name",
+            "'JWST'",
+            "facility",
+            ucd="meta.id;instr.tel",
+            utype=_oc("Provenance.ObsConfig.Facility.name"),
+            std=True,
+        ),
         text(
             "instrument_name",
             "co.instrument",
@@ -779,9 +1388,21 @@ def _obscore() -> Table:
             principal=True,
             std=True,
         ),
-        text("obs_title", "pg.title", "program title", ucd="meta.title;obs", utype=_oc("DataID.Title"), std=True),
+        text(
+            "obs_title",
+            "pg.title",
+            "program title",
+            ucd="meta.title;obs",
+            utype=_oc("DataID.Title"),
+            std=True,
+        ),
         timestamp(
-            "obs_release_date", "pr.release_date", "public release date", ucd="time.release", utype=_oc("Curation.releaseDate"), std=True
+            "obs_release_date",
+            "pr.release_date",
+            "public release date",
+            ucd="time.release",
+            utype=_oc("Curation.releaseDate"),
+            std=True,
         ),
         text(
             "proposal_id",
@@ -791,7 +1412,14 @@ def _obscore() -> Table:
             utype=_oc("Provenance.Proposal.identifier"),
             std=True,
         ),
-        text("target_class", "tg.classification", "target classification", ucd="src.class", utype=_oc("Target.Class"), std=True),
+        text(
+            "target_class",
+            "tg.classification",
+            "target classification",
+            ucd="src.class",
+            utype=_oc("Target.Class"),
+            std=True,
+        ),
         text(
             "dataproduct_subtype",
             "lower(pr.subgroup)",
@@ -845,4 +1473,3 @@ def tables() -> tuple[Table, ...]:
         _obscore(),
         _dual(),
     )
-

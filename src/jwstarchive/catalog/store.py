@@ -31,7 +31,9 @@ class Store(Protocol):
     def catalog(self) -> TableCatalog:
         """The published tables (what TAP_SCHEMA lists)."""
 
-    def stream(self, sql: str, *, batch_rows: int = 10_000, timeout: float | None = None) -> Iterator[pa.RecordBatch]:
+    def stream(
+        self, sql: str, *, batch_rows: int = 10_000, timeout: float | None = None
+    ) -> Iterator[pa.RecordBatch]:
         """Run ``sql`` and yield its result in record batches; cancelled after ``timeout`` s."""
 
     def fetch(self, sql: str, params: list[Any] | None = None) -> pa.Table:

@@ -17,36 +17,56 @@ def archive_summary(archive: Path) -> dict[str, Any]:
 
     path = Path(archive) / "catalog.duckdb"
     if not path.is_file():
-        raise ArchiveError(f"{archive} is not an archive (no catalog.duckdb): run `jwstarchive generate --out {archive}`")
+        raise ArchiveError(
+            f"{archive} is not an archive (no catalog.duckdb): run `jwstarchive generate --out {archive}`"
+        )
     con = duckdb.connect(str(path), read_only=True)
     try:
+
         def rows(sql: str) -> list[tuple[Any, ...]]:
             return con.execute(sql).fetchall()
 
-        totals = dict(zip(
-            ("programs", "observations", "visits", "exposures", "caom_observations", "products", "bytes"),
-            rows("SELECT (SELECT count(*) FROM core.program), (SELECT count(*) FROM core.observation), "
-                 "(SELECT count(*) FROM core.visit), (SELECT count(*) FROM core.exposure), "
-                 "(SELECT count(*) FROM core.caom_observation), (SELECT count(*) FROM core.product), "
-                 "(SELECT coalesce(sum(size), 0) FROM core.product)")[0], strict=True))
+        totals = dict(
+            zip(
+                ("programs", "observations", "visits", "exposures", "caom_observations", "products", "bytes"),
+                rows(
+                    "SELECT (SELECT count(*) FROM core.program), (SELECT count(*) FROM core.observation), "
+                    "(SELECT count(*) FROM core.visit), (SELECT count(*) FROM core.exposure), "
+                    "(SELECT count(*) FROM core.caom_observation), (SELECT count(*) FROM core.product), "
+                    "(SELECT coalesce(sum(size), 0) FROM core.product)"
+                )[0],
+                strict=True,
+            )
+        )
         by_instrument = rows(
             "SELECT o.instrument, count(DISTINCT o.program_id), count(DISTINCT (o.program_id, o.observtn)), "
             "count(p.product_key) FROM core.caom_observation o LEFT JOIN core.product p USING (obsid) "
-            "GROUP BY 1 ORDER BY 1")
+            "GROUP BY 1 ORDER BY 1"
+        )
         by_level = rows(
-            "SELECT calib_level, product_type, count(*), sum(size) FROM core.product GROUP BY 1, 2 ORDER BY 1, 2")
+            "SELECT calib_level, product_type, count(*), sum(size) FROM core.product GROUP BY 1, 2 ORDER BY 1, 2"
+        )
         by_mode = rows("SELECT mode, count(*) FROM core.observation GROUP BY 1 ORDER BY 2 DESC, 1")
         exclusive = rows(
             "SELECT program_id, category, owner, min(o.release_date) FROM core.program "
             "JOIN core.observation o USING (program_id) "
-            "GROUP BY ALL HAVING min(o.release_date) > now() ORDER BY 1")
+            "GROUP BY ALL HAVING min(o.release_date) > now() ORDER BY 1"
+        )
         dates = rows("SELECT min(date_beg), max(date_end) FROM core.exposure")[0]
     finally:
         con.close()
     manifest_path = Path(archive) / "archive.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    return {"archive": str(archive), "manifest": manifest, "totals": totals, "by_instrument": by_instrument,
-            "by_level": by_level, "by_mode": by_mode, "exclusive": exclusive, "dates": dates}
+    return {
+        "archive": str(archive),
+        "manifest": manifest,
+        "totals": totals,
+        "by_instrument": by_instrument,
+        "by_level": by_level,
+        "by_mode": by_mode,
+        "exclusive": exclusive,
+        "dates": dates,
+    }
 
 
 def _bytes(n: float) -> str:

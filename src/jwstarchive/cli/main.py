@@ -90,7 +90,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     archive = args.archive if args.archive is not None else demo_archive(None)
     if not (archive / "catalog.duckdb").is_file():
-        raise ArchiveError(f"{archive} is not an archive: create one with `jwstarchive generate --out {archive}`")
+        raise ArchiveError(
+            f"{archive} is not an archive: create one with `jwstarchive generate --out {archive}`"
+        )
     return run(archive, host=args.host, port=args.port, tls_port=args.tls_port) or 0
 
 

@@ -44,7 +44,7 @@ def _column(name: str, field: Field, array: pa.ChunkedArray) -> Any:
     else:
         fill = 0
     data = values.fill_null(fill).to_numpy(zero_copy_only=False)
-    if mask.any() and field.datatype not in ("float", "double"):
+    if mask.any() and field.datatype not in ("float", "double", "boolean"):
         return MaskedColumn(data, mask=mask, name=name, unit=unit, **meta)
     return Column(data, name=name, unit=unit, **meta)
 
