@@ -89,6 +89,7 @@ __all__ = [
     "parse_guide_star_id",
     "parse_level3_id",
     "parse_pool_id",
+    "describe",
     "product_info",
     "program_int",
     "sca_from_obs_id",
@@ -2178,3 +2179,24 @@ def product_info(filename: str) -> ProductInfo:
     return ProductInfo(
         base, kind, suffix, extension, code, calib, level, product_type, CONTENT_TYPES[extension], parsed
     )
+
+
+def describe(text: str) -> str:
+    """A few lines saying what a JWST name is made of (what ``jwstarchive name`` prints).
+
+    Raises
+    ------
+    InputError
+        When ``text`` is not a JWST identifier or product file name; the message names the part.
+    """
+    parsed = parse_filename(text)
+    lines = [f"{text}: {_KIND[type(parsed)]}"]
+    for name in parsed.__dataclass_fields__:
+        value = getattr(parsed, name)
+        if value not in (None, False, ()):
+            lines.append(f"  {name}: {'-'.join(value) if isinstance(value, tuple) else value}")
+    if getattr(parsed, "suffix", None) and getattr(parsed, "extension", None):
+        info = product_info(text)
+        lines.append(f"  product: {info.file_type}, calib_level {info.calib_level}, {info.product_type}, "
+                     f"{info.content_type}")
+    return "\n".join(lines)

@@ -55,7 +55,7 @@ def test_every_file_name_follows_jwst_naming(con) -> None:
     assert len(names) > 1000
     for name in names:
         parsed = naming.parse_filename(name)
-        assert naming.format_filename(parsed) == name
+        assert str(parsed) == name
 
 
 def test_every_obs_id_follows_jwst_naming(con) -> None:
@@ -141,11 +141,9 @@ def test_positions_carry_a_healpix_index(con) -> None:
     from astropy import units as u
     from cdshealpix.nested import lonlat_to_healpix
 
-    rows = np.array(
-        _rows(con, "SELECT s_ra, s_dec, _healpix FROM core.caom_observation USING SAMPLE 200 ROWS")
-    )
-    expected = lonlat_to_healpix(rows[:, 0] * u.deg, rows[:, 1] * u.deg, 29)
-    assert (expected.astype("int64") == rows[:, 2].astype("int64")).all()
+    sample = con.execute("SELECT s_ra, s_dec, _healpix FROM core.caom_observation USING SAMPLE 200 ROWS").fetchnumpy()
+    expected = lonlat_to_healpix(np.asarray(sample["s_ra"]) * u.deg, np.asarray(sample["s_dec"]) * u.deg, 29)
+    assert (expected.astype("int64") == np.asarray(sample["_healpix"])).all()
 
 
 def test_every_product_size_and_checksum_match_its_bytes(con) -> None:

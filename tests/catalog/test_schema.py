@@ -14,52 +14,382 @@ from jwstarchive.catalog.schema_si import INSTRUMENT_TABLES, SI_COMMON_COLUMNS, 
 from jwstarchive.catalog.tables import Table
 
 # reference/esa_jwst_tapplus.md §4.2
-JWST_MAIN_109 = """public algorithm_name calibrationlevel collection parenturi creatorid dataproducttype
-energy_bandpassname energy_bounds energy_bounds_lower energy_bounds_upper energy_bounds_width energy_dimension
-energy_energybands energy_freqsamplesize energy_freqwidth energy_resolvingpower energy_restwav energy_samplesize
-energy_transition_species energy_transition_transition environment_ambienttemp environment_elevation
-environment_humidity environment_photometric environment_seeing environment_tau environment_wavelengthtau
-instrument_keywords instrument_name intent max_cal_level members metrics_background metrics_backgroundstddev
-metrics_fluxdensitylimit metrics_maglimit metrics_sourcenumberdensity obs_accmetachecksum obs_lastmodified
-obs_maxlastmodified obs_metachecksum obs_metarelease observationid observationuri obsid plane_accmetachecksum
-plane_datarelease plane_lastmodified plane_maxlastmodified plane_metachecksum plane_metarelease planeid planeuri
-polarization_dimension polarization_states position_bounds_area position_bounds_center position_bounds_size
-position_bounds_spoly position_dimension_naxis1 position_dimension_naxis2 position_resolution position_samplesize
-position_timedependent productid proposal_id proposal_keywords proposal_pi proposal_project proposal_title
-provenance_inputs provenance_keywords provenance_lastexecuted provenance_name provenance_producer provenance_project
-provenance_reference provenance_runid provenance_version publisherid quality_flag requirements_flag sequencenumber
-target_dec target_keywords target_moving target_name target_ra target_redshift target_standard target_type
-targetposition_coordsys targetposition_equinox telescope_geolocationx telescope_geolocationy telescope_geolocationz
-telescope_keywords telescope_name time_bounds time_bounds_lower time_bounds_upper time_bounds_width time_dimension
-time_exposure time_resolution time_samplesize type typecode""".split()
+JWST_MAIN_109 = [
+    "public",
+    "algorithm_name",
+    "calibrationlevel",
+    "collection",
+    "parenturi",
+    "creatorid",
+    "dataproducttype",
+    "energy_bandpassname",
+    "energy_bounds",
+    "energy_bounds_lower",
+    "energy_bounds_upper",
+    "energy_bounds_width",
+    "energy_dimension",
+    "energy_energybands",
+    "energy_freqsamplesize",
+    "energy_freqwidth",
+    "energy_resolvingpower",
+    "energy_restwav",
+    "energy_samplesize",
+    "energy_transition_species",
+    "energy_transition_transition",
+    "environment_ambienttemp",
+    "environment_elevation",
+    "environment_humidity",
+    "environment_photometric",
+    "environment_seeing",
+    "environment_tau",
+    "environment_wavelengthtau",
+    "instrument_keywords",
+    "instrument_name",
+    "intent",
+    "max_cal_level",
+    "members",
+    "metrics_background",
+    "metrics_backgroundstddev",
+    "metrics_fluxdensitylimit",
+    "metrics_maglimit",
+    "metrics_sourcenumberdensity",
+    "obs_accmetachecksum",
+    "obs_lastmodified",
+    "obs_maxlastmodified",
+    "obs_metachecksum",
+    "obs_metarelease",
+    "observationid",
+    "observationuri",
+    "obsid",
+    "plane_accmetachecksum",
+    "plane_datarelease",
+    "plane_lastmodified",
+    "plane_maxlastmodified",
+    "plane_metachecksum",
+    "plane_metarelease",
+    "planeid",
+    "planeuri",
+    "polarization_dimension",
+    "polarization_states",
+    "position_bounds_area",
+    "position_bounds_center",
+    "position_bounds_size",
+    "position_bounds_spoly",
+    "position_dimension_naxis1",
+    "position_dimension_naxis2",
+    "position_resolution",
+    "position_samplesize",
+    "position_timedependent",
+    "productid",
+    "proposal_id",
+    "proposal_keywords",
+    "proposal_pi",
+    "proposal_project",
+    "proposal_title",
+    "provenance_inputs",
+    "provenance_keywords",
+    "provenance_lastexecuted",
+    "provenance_name",
+    "provenance_producer",
+    "provenance_project",
+    "provenance_reference",
+    "provenance_runid",
+    "provenance_version",
+    "publisherid",
+    "quality_flag",
+    "requirements_flag",
+    "sequencenumber",
+    "target_dec",
+    "target_keywords",
+    "target_moving",
+    "target_name",
+    "target_ra",
+    "target_redshift",
+    "target_standard",
+    "target_type",
+    "targetposition_coordsys",
+    "targetposition_equinox",
+    "telescope_geolocationx",
+    "telescope_geolocationy",
+    "telescope_geolocationz",
+    "telescope_keywords",
+    "telescope_name",
+    "time_bounds",
+    "time_bounds_lower",
+    "time_bounds_upper",
+    "time_bounds_width",
+    "time_dimension",
+    "time_exposure",
+    "time_resolution",
+    "time_samplesize",
+    "type",
+    "typecode",
+]
 
 # reference/mast_api.md §3.1 (without the cone's distance) and §3.2
-MAST_CAOM_OBSERVATION = """intentType obs_collection provenance_name instrument_name project filters
-wavelength_region target_name target_classification obs_id s_ra s_dec dataproduct_type proposal_pi calib_level
-t_min t_max t_exptime em_min em_max obs_title t_obs_release proposal_id proposal_type sequence_number s_region
-jpegURL dataURL dataRights mtFlag srcDen obsid objID""".split()
-MAST_CAOM_PRODUCT = """obsID obs_collection dataproduct_type obs_id description type dataURI productType
-productGroupDescription productSubGroupDescription productDocumentationURL project prvversion proposal_id
-productFilename size parent_obsid dataRights calib_level filters""".split()
+MAST_CAOM_OBSERVATION = [
+    "intentType",
+    "obs_collection",
+    "provenance_name",
+    "instrument_name",
+    "project",
+    "filters",
+    "wavelength_region",
+    "target_name",
+    "target_classification",
+    "obs_id",
+    "s_ra",
+    "s_dec",
+    "dataproduct_type",
+    "proposal_pi",
+    "calib_level",
+    "t_min",
+    "t_max",
+    "t_exptime",
+    "em_min",
+    "em_max",
+    "obs_title",
+    "t_obs_release",
+    "proposal_id",
+    "proposal_type",
+    "sequence_number",
+    "s_region",
+    "jpegURL",
+    "dataURL",
+    "dataRights",
+    "mtFlag",
+    "srcDen",
+    "obsid",
+    "objID",
+]
+MAST_CAOM_PRODUCT = [
+    "obsID",
+    "obs_collection",
+    "dataproduct_type",
+    "obs_id",
+    "description",
+    "type",
+    "dataURI",
+    "productType",
+    "productGroupDescription",
+    "productSubGroupDescription",
+    "productDocumentationURL",
+    "project",
+    "prvversion",
+    "proposal_id",
+    "productFilename",
+    "size",
+    "parent_obsid",
+    "dataRights",
+    "calib_level",
+    "filters",
+]
 
 # reference/mast_api.md §5 (the columns of a real Mast.Jwst.Filtered.Niriss result, grouped as listed there)
-SI_SECTION5 = """ArchiveFileID filename fileSetName productLevel program observtn visit visit_id visitgrp seq_id
-act_id exposure obs_id obslabel category subcat scicat cont_id pi_name title template visitype visitsta nexposur
-expcount tsovisit targcat targdesc targname targprop targ_ra targ_dec targura targudec targtype targoopp prop_ra
-prop_dec mu_ra mu_dec mu_epoch mu_epoch_mjd va_ra va_dec instrume detector filter pupil fwcpos pwcpos focuspos lamp
-opmode apername pps_aper subarray substrt1 substrt2 subsize1 subsize2 fastaxis slowaxis readpatt nframes ngroups
-nints groupgap nresets nrststrt nsamples tframe tgroup tsample noutputs sca_num datamode zerofram drpfrms1 drpfrms3
-frmdivsr gainfact nextend rois roiw wpower wtype nrimdtpt date date_mjd date_obs date_obs_mjd date_beg date_beg_mjd
-date_end date_end_mjd expstart expmid expend effexptm effinttm duration texptime exp_type expripar exp_only exsegnum
-exsegtot intstart intend bstrtime bmidtime bendtime bartdelt hstrtime hmidtime hendtime helidelt vststart
-vststart_mjd visitend visitend_mjd expsteng expsteng_mjd timesys pwfseet nwfsest gdstarid gs_ra gs_dec gs_ura
-gs_udec gs_mag gs_umag gs_order gsstrttm gsstrttm_mjd gsendtim gsendtim_mjd gs_v3_pa pcs_mode numdthpt patt_num
-pattsize patttype pridtpts subpxpts xoffset yoffset crowdfld engqlptg sdp_ver prd_ver oss_ver gsc_ver cal_ver
-cal_vcs crds_ctx crds_ver datamodl asnpool asntable compress origin telescop selfref hga_move is_psf intarget
-bkgdtarg bkglevel bkgsub bkgmeth masterbg dataprob eng_qual errtype sctarate osf_file obsfoldr dirimage pixfrac
-pxsclrt segmfile scatfile srctyapt tcatfile primecrs extncrs fileSize checksum ingestStartDate ingestStartDate_mjd
-ingestCompletionDate ingestCompletionDate_mjd FileTypeID publicReleaseDate publicReleaseDate_mjd isRestricted
-isItar isStale FileSetId dataURI""".split()
+SI_SECTION5 = [
+    "ArchiveFileID",
+    "filename",
+    "fileSetName",
+    "productLevel",
+    "program",
+    "observtn",
+    "visit",
+    "visit_id",
+    "visitgrp",
+    "seq_id",
+    "act_id",
+    "exposure",
+    "obs_id",
+    "obslabel",
+    "category",
+    "subcat",
+    "scicat",
+    "cont_id",
+    "pi_name",
+    "title",
+    "template",
+    "visitype",
+    "visitsta",
+    "nexposur",
+    "expcount",
+    "tsovisit",
+    "targcat",
+    "targdesc",
+    "targname",
+    "targprop",
+    "targ_ra",
+    "targ_dec",
+    "targura",
+    "targudec",
+    "targtype",
+    "targoopp",
+    "prop_ra",
+    "prop_dec",
+    "mu_ra",
+    "mu_dec",
+    "mu_epoch",
+    "mu_epoch_mjd",
+    "va_ra",
+    "va_dec",
+    "instrume",
+    "detector",
+    "filter",
+    "pupil",
+    "fwcpos",
+    "pwcpos",
+    "focuspos",
+    "lamp",
+    "opmode",
+    "apername",
+    "pps_aper",
+    "subarray",
+    "substrt1",
+    "substrt2",
+    "subsize1",
+    "subsize2",
+    "fastaxis",
+    "slowaxis",
+    "readpatt",
+    "nframes",
+    "ngroups",
+    "nints",
+    "groupgap",
+    "nresets",
+    "nrststrt",
+    "nsamples",
+    "tframe",
+    "tgroup",
+    "tsample",
+    "noutputs",
+    "sca_num",
+    "datamode",
+    "zerofram",
+    "drpfrms1",
+    "drpfrms3",
+    "frmdivsr",
+    "gainfact",
+    "nextend",
+    "rois",
+    "roiw",
+    "wpower",
+    "wtype",
+    "nrimdtpt",
+    "date",
+    "date_mjd",
+    "date_obs",
+    "date_obs_mjd",
+    "date_beg",
+    "date_beg_mjd",
+    "date_end",
+    "date_end_mjd",
+    "expstart",
+    "expmid",
+    "expend",
+    "effexptm",
+    "effinttm",
+    "duration",
+    "texptime",
+    "exp_type",
+    "expripar",
+    "exp_only",
+    "exsegnum",
+    "exsegtot",
+    "intstart",
+    "intend",
+    "bstrtime",
+    "bmidtime",
+    "bendtime",
+    "bartdelt",
+    "hstrtime",
+    "hmidtime",
+    "hendtime",
+    "helidelt",
+    "vststart",
+    "vststart_mjd",
+    "visitend",
+    "visitend_mjd",
+    "expsteng",
+    "expsteng_mjd",
+    "timesys",
+    "pwfseet",
+    "nwfsest",
+    "gdstarid",
+    "gs_ra",
+    "gs_dec",
+    "gs_ura",
+    "gs_udec",
+    "gs_mag",
+    "gs_umag",
+    "gs_order",
+    "gsstrttm",
+    "gsstrttm_mjd",
+    "gsendtim",
+    "gsendtim_mjd",
+    "gs_v3_pa",
+    "pcs_mode",
+    "numdthpt",
+    "patt_num",
+    "pattsize",
+    "patttype",
+    "pridtpts",
+    "subpxpts",
+    "xoffset",
+    "yoffset",
+    "crowdfld",
+    "engqlptg",
+    "sdp_ver",
+    "prd_ver",
+    "oss_ver",
+    "gsc_ver",
+    "cal_ver",
+    "cal_vcs",
+    "crds_ctx",
+    "crds_ver",
+    "datamodl",
+    "asnpool",
+    "asntable",
+    "compress",
+    "origin",
+    "telescop",
+    "selfref",
+    "hga_move",
+    "is_psf",
+    "intarget",
+    "bkgdtarg",
+    "bkglevel",
+    "bkgsub",
+    "bkgmeth",
+    "masterbg",
+    "dataprob",
+    "eng_qual",
+    "errtype",
+    "sctarate",
+    "osf_file",
+    "obsfoldr",
+    "dirimage",
+    "pixfrac",
+    "pxsclrt",
+    "segmfile",
+    "scatfile",
+    "srctyapt",
+    "tcatfile",
+    "primecrs",
+    "extncrs",
+    "fileSize",
+    "checksum",
+    "ingestStartDate",
+    "ingestStartDate_mjd",
+    "ingestCompletionDate",
+    "ingestCompletionDate_mjd",
+    "FileTypeID",
+    "publicReleaseDate",
+    "publicReleaseDate_mjd",
+    "isRestricted",
+    "isItar",
+    "isStale",
+    "FileSetId",
+    "dataURI",
+]
 
 PAST = dt.datetime(2022, 7, 1)
 FUTURE = dt.datetime(2999, 1, 1)
@@ -92,22 +422,25 @@ PLANES = {  # plane uuid: (obsid, calib_level, productid)
     "00000000-0000-0000-0001-000000000022": (1002, 2, f"{EXPOSURE}_nrca2_cal"),
     "00000000-0000-0000-0001-000000000033": (1003, 3, f"{COMPOSITE}_i2d"),
 }
+# fmt: off
+FS, N1, N2, L3 = EXPOSURE, f"{EXPOSURE}_nrca1_", f"{EXPOSURE}_nrca2_", f"{COMPOSITE}_"
 PRODUCTS = [
-    # key, filename, obsid, plane, fileset, detector, suffix, ext, subgroup, type, level, plevel, mime, gs, mrp
-    (1, f"{EXPOSURE}_nrca1_uncal.fits", 1001, "...011", EXPOSURE, "nrca1", "uncal", "fits", "UNCAL", "SCIENCE", 1, "1b", "application/fits", False, False),
-    (2, f"{EXPOSURE}_nrca1_cal.fits", 1001, "...012", EXPOSURE, "nrca1", "cal", "fits", "CAL", "SCIENCE", 2, "2b", "application/fits", False, True),
-    (3, f"{EXPOSURE}_nrca1_cal.jpg", 1001, "...012", EXPOSURE, "nrca1", "cal", "jpg", "CAL", "PREVIEW", 2, None, "image/jpeg", False, False),
-    (4, f"{EXPOSURE}_nrca1_cal_thumb.jpg", 1001, "...012", EXPOSURE, "nrca1", "cal_thumb", "jpg", "CAL", "THUMBNAIL", 2, None, "image/jpeg", False, False),
-    (5, GS_FILE, 1001, "...011", None, "guider1", "gs-fg", "fits", "GS-FG", "AUXILIARY", 1, "1b", "application/fits", True, False),
-    (6, ASN_FILE, 1001, "...012", None, None, "asn", "json", "ASN", "INFO", 2, None, "application/json", False, True),
-    (7, f"{EXPOSURE}_nrca2_cal.fits", 1002, "...022", EXPOSURE, "nrca2", "cal", "fits", "CAL", "SCIENCE", 2, "2b", "application/fits", False, True),
-    (8, f"{COMPOSITE}_i2d.fits", 1003, "...033", None, None, "i2d", "fits", "I2D", "SCIENCE", 3, "3", "application/fits", False, True),
-    (9, f"{COMPOSITE}_i2d.jpg", 1003, "...033", None, None, "i2d", "jpg", "I2D", "PREVIEW", 3, None, "image/jpeg", False, False),
+    # key, filename, obsid, plane, fileset, detector, suffix, ext, subgroup, type, level, plevel, gs, mrp
+    (1, N1 + "uncal.fits", 1001, "011", FS, "nrca1", "uncal", "fits", "UNCAL", "SCIENCE", 1, "1b", False, False),
+    (2, N1 + "cal.fits", 1001, "012", FS, "nrca1", "cal", "fits", "CAL", "SCIENCE", 2, "2b", False, True),
+    (3, N1 + "cal.jpg", 1001, "012", FS, "nrca1", "cal", "jpg", "CAL", "PREVIEW", 2, None, False, False),
+    (4, N1 + "cal_thumb.jpg", 1001, "012", FS, "nrca1", "cal_thumb", "jpg", "CAL", "THUMBNAIL", 2, None, False, False),
+    (5, GS_FILE, 1001, "011", None, "guider1", "gs-fg", "fits", "GS-FG", "AUXILIARY", 1, "1b", True, False),
+    (6, ASN_FILE, 1001, "012", None, None, "asn", "json", "ASN", "INFO", 2, None, False, True),
+    (7, N2 + "cal.fits", 1002, "022", FS, "nrca2", "cal", "fits", "CAL", "SCIENCE", 2, "2b", False, True),
+    (8, L3 + "i2d.fits", 1003, "033", None, None, "i2d", "fits", "I2D", "SCIENCE", 3, "3", False, True),
+    (9, L3 + "i2d.jpg", 1003, "033", None, None, "i2d", "jpg", "I2D", "PREVIEW", 3, None, False, False),
 ]
+# fmt: on
 
 
 def _plane_uuid(short: str) -> str:
-    return next(p for p in PLANES if p.endswith(short.strip(".")[-3:]))
+    return next(p for p in PLANES if p.endswith(short))
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, Any]) -> None:
@@ -164,7 +497,9 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
             "plane_uuid": plane_uuid, "obsid": obsid, "calib_level": level, "productid": productid,
             "dataproduct_type": "image",
         })  # fmt: skip
-    for key, name, obsid, plane, fileset, det, suffix, ext, sub, ptype, level, plevel, mime, gs, mrp in PRODUCTS:
+    mimes = {"fits": "application/fits", "jpg": "image/jpeg", "json": "application/json"}
+    for key, name, obsid, plane, fileset, det, suffix, ext, sub, ptype, level, plevel, gs, mrp in PRODUCTS:
+        mime = mimes[ext]
         release = OBS[obsid][5]
         _insert(con, "product", {
             "product_key": key, "artifact_uuid": f"00000000-0000-0000-0002-{key:012d}", "filename": name,
@@ -241,12 +576,29 @@ def test_view_columns_match_definition(con: duckdb.DuckDBPyConnection, qualified
 
 def test_catalog_lists_every_table() -> None:
     names = set(PUBLISHED)
-    for expected in (
-        "jwst.main jwst.archive jwst.observation jwst.plane jwst.artifact jwst.observationmember jwst.plane_inputs "
-        "ivoa.obscore public.dual mast.caom_observation mast.caom_product mast.si_nircam mast.si_nirspec "
-        "mast.si_niriss mast.si_miri mast.si_fgs tap_schema.schemas tap_schema.tables tap_schema.columns "
-        "tap_schema.keys tap_schema.key_columns"
-    ).split():
+    for expected in [
+        "jwst.main",
+        "jwst.archive",
+        "jwst.observation",
+        "jwst.plane",
+        "jwst.artifact",
+        "jwst.observationmember",
+        "jwst.plane_inputs",
+        "ivoa.obscore",
+        "public.dual",
+        "mast.caom_observation",
+        "mast.caom_product",
+        "mast.si_nircam",
+        "mast.si_nirspec",
+        "mast.si_niriss",
+        "mast.si_miri",
+        "mast.si_fgs",
+        "tap_schema.schemas",
+        "tap_schema.tables",
+        "tap_schema.columns",
+        "tap_schema.keys",
+        "tap_schema.key_columns",
+    ]:
         assert expected in names
     assert "core.si_keywords" not in names
     assert not schema.table_catalog().find("si_keywords")
@@ -309,15 +661,19 @@ def test_tap_schema_rows(con: duckdb.DuckDBPyConnection) -> None:
     assert row["utype"] == "obscore:Char.SpatialAxis.Coverage.Location.Coord.Position2D.Value2.C1"
     assert (row["principal"], row["indexed"], row["std"]) == (1, 1, 1)
     assert row["column_index"] == 10
-    (uuid,) = _rows(con, "SELECT * FROM tap_schema.\"columns\" WHERE table_name = 'jwst.main' AND column_name = 'obsid'")
+    (uuid,) = _rows(
+        con, "SELECT * FROM tap_schema.\"columns\" WHERE table_name = 'jwst.main' AND column_name = 'obsid'"
+    )
     assert (uuid["arraysize"], uuid["size"]) == ("36", 36)
-    (ts,) = _rows(con, "SELECT * FROM tap_schema.\"columns\" WHERE table_name = 'jwst.plane' AND column_name = 'datarelease'")
+    (ts,) = _rows(
+        con, "SELECT * FROM tap_schema.\"columns\" WHERE table_name = 'jwst.plane' AND column_name = 'datarelease'"
+    )
     assert (ts["datatype"], ts["xtype"]) == ("char", "timestamp")
     (tab,) = _rows(con, "SELECT * FROM tap_schema.\"tables\" WHERE table_name = 'tap_schema.columns'")
     assert tab["schema_name"] == "tap_schema"
     assert tab["table_type"] == "table"
     assert _rows(con, "SELECT * FROM tap_schema.\"tables\" WHERE table_name = 'jwst.main'")[0]["table_type"] == "view"
-    keys = _rows(con, "SELECT * FROM tap_schema.key_columns k JOIN tap_schema.\"keys\" USING (key_id)")
+    keys = _rows(con, 'SELECT * FROM tap_schema.key_columns k JOIN tap_schema."keys" USING (key_id)')
     pairs = {(k["from_table"], k["from_column"], k["target_table"], k["target_column"]) for k in keys}
     assert ("jwst.plane", "obsid", "jwst.observation", "obsid") in pairs
     assert ("jwst.artifact", "planeid", "jwst.plane", "planeid") in pairs
@@ -436,11 +792,36 @@ def test_mast_caom_product_values(con: duckdb.DuckDBPyConnection) -> None:
 def test_si_keywords_holds_the_fits_header_keywords(con: duckdb.DuckDBPyConnection) -> None:
     columns = [d[0] for d in con.execute("SELECT * FROM core.si_keywords LIMIT 0").description]
     mapping = fits_keywords()
-    for keyword in (
-        "TARG_RA TARG_DEC FILTER PUPIL READPATT NINTS NGROUPS NFRAMES DATE-BEG DATE-END EFFINTTM EFFEXPTM "
-        "EXP_TYPE PROGRAM OBSERVTN VISIT DETECTOR INSTRUME SUBARRAY DATE-OBS TELESCOP FILENAME APERNAME "
-        "S_REGION RA_REF DEC_REF PA_V3 TSOVISIT"
-    ).split():
+    for keyword in [
+        "TARG_RA",
+        "TARG_DEC",
+        "FILTER",
+        "PUPIL",
+        "READPATT",
+        "NINTS",
+        "NGROUPS",
+        "NFRAMES",
+        "DATE-BEG",
+        "DATE-END",
+        "EFFINTTM",
+        "EFFEXPTM",
+        "EXP_TYPE",
+        "PROGRAM",
+        "OBSERVTN",
+        "VISIT",
+        "DETECTOR",
+        "INSTRUME",
+        "SUBARRAY",
+        "DATE-OBS",
+        "TELESCOP",
+        "FILENAME",
+        "APERNAME",
+        "S_REGION",
+        "RA_REF",
+        "DEC_REF",
+        "PA_V3",
+        "TSOVISIT",
+    ]:
         assert mapping[keyword] in columns, keyword
     assert "product_key" in columns
     assert "fileSize" in columns

@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 
-class _AdqlFunc(exp.Func):
+class _AdqlFunc(exp.Expression, exp.Func):
     """Base of the ADQL-only function nodes."""
 
 

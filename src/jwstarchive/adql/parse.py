@@ -478,8 +478,6 @@ class _Parser:
         while self.at_word("UNION", "EXCEPT"):
             tok = self.advance()
             all_ = self.accept_word("ALL") is not None
-            if not all_:
-                self.accept_word("DISTINCT")
             right = self.set_term()
             cls = exp.Union if tok.upper == "UNION" else exp.Except
             left = cls(this=self.operand(left), expression=self.operand(right), distinct=not all_)
@@ -490,8 +488,6 @@ class _Parser:
         while self.at_word("INTERSECT"):
             self.advance()
             all_ = self.accept_word("ALL") is not None
-            if not all_:
-                self.accept_word("DISTINCT")
             right = self.set_primary()
             left = exp.Intersect(this=self.operand(left), expression=self.operand(right), distinct=not all_)
         return left
@@ -1220,16 +1216,19 @@ class _Parser:
 
     def build_polygon(self, spec: functions.Function, args: list[exp.Expression], tok: _Token) -> exp.Expression:
         coordsys, rest = (args[0], args[1:]) if args and self.coordsys(args[0]) else (None, args)
-        points = len(rest) < 6 or any(isinstance(a, d.Point | d.Centroid) for a in rest)
-        if points and not (len(rest) >= 6 and len(rest) % 2 == 0 and all(
-            not isinstance(a, exp.Column | d.Point | d.Centroid | d.UserFunction) for a in rest
-        )):
+        pointlike = [isinstance(a, exp.Column | d.Point | d.Centroid | d.UserFunction) for a in rest]
+        explicit = any(isinstance(a, d.Point | d.Centroid) for a in rest)
+        if all(pointlike) and (explicit or len(rest) < 6 or len(rest) % 2):
+            # POLYGON(p1, p2, p3, ...): point-valued vertices.
             if len(rest) < 3:
                 self.error("POLYGON needs at least three vertices", tok)
-            for i, arg in enumerate(rest):
-                self.coord(arg, f"vertex {i + 1} of POLYGON")
             vertices = list(rest)
         else:
+            if explicit:
+                for i, arg in enumerate(rest):
+                    self.coord(arg, f"vertex {i + 1} of POLYGON")
+            if len(rest) < 6:
+                self.error("POLYGON needs at least three vertices (six coordinates)", tok)
             if len(rest) % 2:
                 self.error(f"POLYGON coordinates come in pairs; got {len(rest)} numbers", tok)
             vertices = [self.point_from(rest[i], rest[i + 1], spec) for i in range(0, len(rest), 2)]

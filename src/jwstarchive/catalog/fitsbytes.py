@@ -85,14 +85,14 @@ def _clean_text(text: str) -> str:
 
 
 def _format_float(value: float) -> str:
-    """A float as a FITS value: exact round-trip, upper-case exponent, at most 20 characters."""
+    """A float as a FITS value: the shortest exact repr, upper-case exponent.
+
+    Up to 20 characters it sits right-justified in columns 11-30 (fixed format); the rare
+    longer repr (``-1.2345678901234567E+100``) runs on in free format rather than losing digits.
+    """
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError("FITS headers cannot hold NaN or infinity")
     text = repr(value).upper()
-    digits = 16
-    while len(text) > 20:
-        digits -= 1
-        text = f"{value:.{digits}G}"
     if "." not in text and "E" not in text:
         text += ".0"
     return text

@@ -174,34 +174,49 @@ def sky_scene(scene: Scene, shape: tuple[int, int], star_width: float | None = N
     """
     ny, nx = shape
     alpha = star_width if star_width is not None else max(0.9, nx / 160.0)
-    image = np.zeros(shape)
+    image = _stars(scene, shape, alpha)
     yy = np.arange(ny, dtype=np.float64)[:, None]
     xx = np.arange(nx, dtype=np.float64)[None, :]
-    for i in range(len(scene.x)):
+    for i in np.flatnonzero(scene.is_galaxy):
         cx, cy = scene.x[i] * nx, scene.y[i] * ny
-        if scene.is_galaxy[i]:
-            a = scene.size[i] * nx
-            reach = int(5 * a) + 2
-        else:
-            a = alpha
-            reach = int(5 * a) + 2
+        a = scene.size[i] * nx
+        reach = int(5 * a) + 2
         y0, y1 = max(0, int(cy) - reach), min(ny, int(cy) + reach + 1)
         x0, x1 = max(0, int(cx) - reach), min(nx, int(cx) + reach + 1)
         if y0 >= y1 or x0 >= x1:
             continue
         dx = xx[:, x0:x1] - cx
         dy = yy[y0:y1] - cy
-        if scene.is_galaxy[i]:
-            c, s, q = scene.angle_cos[i], scene.angle_sin[i], scene.axis_ratio[i]
-            u = dx * c + dy * s
-            v = (dy * c - dx * s) / q
-            r2 = (u * u + v * v) / (a * a)
-            core = 1.0 / (1.0 + r2)
-            image[y0:y1, x0:x1] += scene.flux[i] * core * core * core
-        else:
-            core = 1.0 / (1.0 + (dx * dx + dy * dy) / (a * a))
-            image[y0:y1, x0:x1] += scene.flux[i] * core * core
+        c, s, q = scene.angle_cos[i], scene.angle_sin[i], scene.axis_ratio[i]
+        u = dx * c + dy * s
+        v = (dy * c - dx * s) / q
+        r2 = (u * u + v * v) / (a * a)
+        core = 1.0 / (1.0 + r2)
+        image[y0:y1, x0:x1] += scene.flux[i] * core * core * core
     return image
+
+
+def _stars(scene: Scene, shape: tuple[int, int], alpha: float) -> np.ndarray:
+    """The point sources of ``scene``: Moffat (beta 2) stamps computed together, then added in order."""
+    ny, nx = shape
+    stars = np.flatnonzero(~scene.is_galaxy)
+    reach = int(5 * alpha) + 2
+    width = 2 * reach + 1
+    padded = np.zeros((ny + 2 * width, nx + 2 * width))
+    if len(stars):
+        cx = scene.x[stars] * nx
+        cy = scene.y[stars] * ny
+        x0 = cx.astype(np.int64) - reach
+        y0 = cy.astype(np.int64) - reach
+        offsets = np.arange(width)
+        dx = ((x0[:, None] + offsets).astype(np.float64) - cx[:, None])[:, None, :]
+        dy = ((y0[:, None] + offsets).astype(np.float64) - cy[:, None])[:, :, None]
+        core = 1.0 / (1.0 + (dx * dx + dy * dy) / (alpha * alpha))
+        stamps = scene.flux[stars][:, None, None] * core * core
+        for k in range(len(stars)):
+            ys, xs = int(y0[k]) + width, int(x0[k]) + width
+            padded[ys : ys + width, xs : xs + width] += stamps[k]
+    return padded[width : width + ny, width : width + nx].copy()
 
 
 @lru_cache(maxsize=256)

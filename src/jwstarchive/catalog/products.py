@@ -598,11 +598,7 @@ def _frame(seed: int, spectral: bool) -> np.ndarray:
 
 def _kw_int(kw: Mapping[str, Any], key: str, default: int) -> int:
     value = kw.get(key)
-    return (
-        int(value)
-        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 1
-        else default
-    )
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) and value >= 1 else default
 
 
 def _ramp_hdus(seed: int, kw: Mapping[str, Any], spectral: bool, guider: bool = False) -> list[ImageHDU]:
@@ -613,9 +609,7 @@ def _ramp_hdus(seed: int, kw: Mapping[str, Any], spectral: bool, guider: bool = 
     tgroup = kw.get("TGROUP")
     tgroup = float(tgroup) if isinstance(tgroup, int | float) and tgroup > 0 else 10.737
     if guider:
-        star = previews.Scene(
-            *(np.array([v]) for v in (0.5, 0.5, 400.0, 0.0, 1.0, 1.0, 0.0)), np.array([False])
-        )
+        star = previews.Scene(*(np.array([v]) for v in (0.5, 0.5, 400.0, 0.0, 1.0, 1.0, 0.0)), np.array([False]))
         signal = previews.sky_scene(star, (side, side), star_width=1.2)
     else:
         signal = _frame(seed, spectral)
@@ -705,18 +699,16 @@ def _extract1d_hdu(seed: int, wave: np.ndarray, integration: int | None) -> Tabl
 
 
 def _segm_hdus(seed: int, row: Mapping[str, Any], kw: Mapping[str, Any]) -> list[ImageHDU]:
-    """A segmentation map: source number where the source dominates above a threshold."""
+    """A segmentation map: the number of the source that dominates each pixel above a threshold."""
     scene = previews.Scene.random(seed)
-    labels = np.zeros((N, N), dtype=np.int32)
-    best = np.zeros((N, N))
-    for i in range(len(scene.x)):
-        single = previews.Scene(
-            *(np.asarray(getattr(scene, f))[i : i + 1] for f in scene.__dataclass_fields__)
-        )
-        image = previews.sky_scene(single, (N, N))
-        mine = (image > 0.5) & (image > best)
-        labels[mine] = i + 1
-        best = np.maximum(best, image)
+    grid = np.arange(N, dtype=np.float64)
+    dx = grid[None, None, :] - (scene.x * N)[:, None, None]
+    dy = grid[None, :, None] - (scene.y * N)[:, None, None]
+    width = np.where(scene.is_galaxy, scene.size * N * 2.0, 0.9)[:, None, None]
+    core = 1.0 / (1.0 + (dx * dx + dy * dy) / (width * width))
+    strength = scene.flux[:, None, None] * core * core
+    best = strength.argmax(axis=0)
+    labels = np.where(strength.max(axis=0) > 0.5, best + 1, 0).astype(np.int32)
     return [ImageHDU("SCI", labels, _celestial_wcs(row, kw, (N, N)))]
 
 
@@ -734,9 +726,7 @@ def _oifits_hdus(seed: int, row: Mapping[str, Any], kw: Mapping[str, Any]) -> li
     phases = 2.0 * noise[len(pairs) :]
     wave_m = np.array([(lo + hi) / 2e6])
     return [
-        TableHDU(
-            "OI_WAVELENGTH", [("EFF_WAVE", wave_m, "m"), ("EFF_BAND", np.array([(hi - lo) * 1e-6]), "m")]
-        ),
+        TableHDU("OI_WAVELENGTH", [("EFF_WAVE", wave_m, "m"), ("EFF_BAND", np.array([(hi - lo) * 1e-6]), "m")]),
         TableHDU(
             "OI_VIS2",
             [
@@ -923,9 +913,7 @@ _EXPOSURE_NAME = re.compile(
 _LEVEL2_INPUT = re.compile(r"_(uncal|rate|rateints|cal|calints|crf|crfints)\.fits$")
 
 
-_MEMBER_TYPES = frozenset(
-    {"science", "background", "target_acquisition", "imprint", "psf", "selfcal", "sourceimage"}
-)
+_MEMBER_TYPES = frozenset({"science", "background", "target_acquisition", "imprint", "psf", "selfcal", "sourceimage"})
 
 
 def _members(row: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
@@ -1126,9 +1114,7 @@ def _render_whitelight(row: Mapping[str, Any]) -> bytes:
     n = min(_kw_int(kw, "NINTS", 200), 200)
     start = kw.get("EXPSTART")
     start = float(start) if isinstance(start, int | float) else 59800.0
-    step = (
-        float(kw.get("EFFINTTM") or 20.0) / 86400.0 if isinstance(kw.get("EFFINTTM"), int | float) else 2.3e-4
-    )
+    step = float(kw.get("EFFINTTM") or 20.0) / 86400.0 if isinstance(kw.get("EFFINTTM"), int | float) else 2.3e-4
     t = np.arange(n, dtype=np.float64)
     centre, width = n * 0.5, n * 0.12
     d = (t - centre) / width

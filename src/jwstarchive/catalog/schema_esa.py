@@ -54,30 +54,117 @@ CENTER = f"('Position ICRS ' || {num_text('co.s_ra')} || ' ' || {num_text('co.s_
 NULL = "NULL"
 
 # The 109 columns of jwst.main, in the order the reference lists them (esa_jwst_tapplus.md §4.2).
-JWST_MAIN_COLUMNS = (
-    "public algorithm_name calibrationlevel collection parenturi creatorid dataproducttype "
-    "energy_bandpassname energy_bounds energy_bounds_lower energy_bounds_upper energy_bounds_width "
-    "energy_dimension energy_energybands energy_freqsamplesize energy_freqwidth energy_resolvingpower "
-    "energy_restwav energy_samplesize energy_transition_species energy_transition_transition "
-    "environment_ambienttemp environment_elevation environment_humidity environment_photometric "
-    "environment_seeing environment_tau environment_wavelengthtau instrument_keywords instrument_name "
-    "intent max_cal_level members metrics_background metrics_backgroundstddev metrics_fluxdensitylimit "
-    "metrics_maglimit metrics_sourcenumberdensity obs_accmetachecksum obs_lastmodified "
-    "obs_maxlastmodified obs_metachecksum obs_metarelease observationid observationuri obsid "
-    "plane_accmetachecksum plane_datarelease plane_lastmodified plane_maxlastmodified "
-    "plane_metachecksum plane_metarelease planeid planeuri polarization_dimension polarization_states "
-    "position_bounds_area position_bounds_center position_bounds_size position_bounds_spoly "
-    "position_dimension_naxis1 position_dimension_naxis2 position_resolution position_samplesize "
-    "position_timedependent productid proposal_id proposal_keywords proposal_pi proposal_project "
-    "proposal_title provenance_inputs provenance_keywords provenance_lastexecuted provenance_name "
-    "provenance_producer provenance_project provenance_reference provenance_runid provenance_version "
-    "publisherid quality_flag requirements_flag sequencenumber target_dec target_keywords "
-    "target_moving target_name target_ra target_redshift target_standard target_type "
-    "targetposition_coordsys targetposition_equinox telescope_geolocationx telescope_geolocationy "
-    "telescope_geolocationz telescope_keywords telescope_name time_bounds time_bounds_lower "
-    "time_bounds_upper time_bounds_width time_dimension time_exposure time_resolution "
-    "time_samplesize type typecode"
-).split()
+JWST_MAIN_COLUMNS = [
+    "public",
+    "algorithm_name",
+    "calibrationlevel",
+    "collection",
+    "parenturi",
+    "creatorid",
+    "dataproducttype",
+    "energy_bandpassname",
+    "energy_bounds",
+    "energy_bounds_lower",
+    "energy_bounds_upper",
+    "energy_bounds_width",
+    "energy_dimension",
+    "energy_energybands",
+    "energy_freqsamplesize",
+    "energy_freqwidth",
+    "energy_resolvingpower",
+    "energy_restwav",
+    "energy_samplesize",
+    "energy_transition_species",
+    "energy_transition_transition",
+    "environment_ambienttemp",
+    "environment_elevation",
+    "environment_humidity",
+    "environment_photometric",
+    "environment_seeing",
+    "environment_tau",
+    "environment_wavelengthtau",
+    "instrument_keywords",
+    "instrument_name",
+    "intent",
+    "max_cal_level",
+    "members",
+    "metrics_background",
+    "metrics_backgroundstddev",
+    "metrics_fluxdensitylimit",
+    "metrics_maglimit",
+    "metrics_sourcenumberdensity",
+    "obs_accmetachecksum",
+    "obs_lastmodified",
+    "obs_maxlastmodified",
+    "obs_metachecksum",
+    "obs_metarelease",
+    "observationid",
+    "observationuri",
+    "obsid",
+    "plane_accmetachecksum",
+    "plane_datarelease",
+    "plane_lastmodified",
+    "plane_maxlastmodified",
+    "plane_metachecksum",
+    "plane_metarelease",
+    "planeid",
+    "planeuri",
+    "polarization_dimension",
+    "polarization_states",
+    "position_bounds_area",
+    "position_bounds_center",
+    "position_bounds_size",
+    "position_bounds_spoly",
+    "position_dimension_naxis1",
+    "position_dimension_naxis2",
+    "position_resolution",
+    "position_samplesize",
+    "position_timedependent",
+    "productid",
+    "proposal_id",
+    "proposal_keywords",
+    "proposal_pi",
+    "proposal_project",
+    "proposal_title",
+    "provenance_inputs",
+    "provenance_keywords",
+    "provenance_lastexecuted",
+    "provenance_name",
+    "provenance_producer",
+    "provenance_project",
+    "provenance_reference",
+    "provenance_runid",
+    "provenance_version",
+    "publisherid",
+    "quality_flag",
+    "requirements_flag",
+    "sequencenumber",
+    "target_dec",
+    "target_keywords",
+    "target_moving",
+    "target_name",
+    "target_ra",
+    "target_redshift",
+    "target_standard",
+    "target_type",
+    "targetposition_coordsys",
+    "targetposition_equinox",
+    "telescope_geolocationx",
+    "telescope_geolocationy",
+    "telescope_geolocationz",
+    "telescope_keywords",
+    "telescope_name",
+    "time_bounds",
+    "time_bounds_lower",
+    "time_bounds_upper",
+    "time_bounds_width",
+    "time_dimension",
+    "time_exposure",
+    "time_resolution",
+    "time_samplesize",
+    "type",
+    "typecode",
+]
 
 
 def _obs(attr: str) -> str:
@@ -145,9 +232,7 @@ def observation_columns() -> dict[str, Column]:
             utype=_obs("proposal.id"),
             principal=True,
         ),
-        text(
-            "proposal_pi", "pg.pi_name", "principal investigator", ucd="meta.id.PI", utype=_obs("proposal.pi")
-        ),
+        text("proposal_pi", "pg.pi_name", "principal investigator", ucd="meta.id.PI", utype=_obs("proposal.pi")),
         text(
             "proposal_project",
             "pg.category",
@@ -184,9 +269,7 @@ def observation_columns() -> dict[str, Column]:
             ucd="meta.code.class;src",
             utype=_obs("target.type"),
         ),
-        boolean(
-            "target_standard", NULL, "target is a standard", ucd="meta.code", utype=_obs("target.standard")
-        ),
+        boolean("target_standard", NULL, "target is a standard", ucd="meta.code", utype=_obs("target.standard")),
         double(
             "target_redshift",
             "tg.redshift",
@@ -399,9 +482,7 @@ def plane_columns() -> dict[str, Column]:
     """Plane-level columns, under their jwst.main names."""
     cols = [
         uuid("planeid", "pl.plane_uuid", "CAOM plane identifier (UUID)", utype=_plane("id"), principal=True),
-        text(
-            "productid", "pl.productid", "plane product identifier", ucd="meta.id", utype=_plane("productID")
-        ),
+        text("productid", "pl.productid", "plane product identifier", ucd="meta.id", utype=_plane("productID")),
         text(
             "planeuri",
             PLANE_URI,
@@ -650,9 +731,7 @@ def plane_columns() -> dict[str, Column]:
             ucd="em.wl;instr.bandwidth",
             utype=_plane("energy.bounds.width"),
         ),
-        long(
-            "energy_dimension", NULL, "spectral pixels", ucd="meta.number", utype=_plane("energy.dimension")
-        ),
+        long("energy_dimension", NULL, "spectral pixels", ucd="meta.number", utype=_plane("energy.dimension")),
         double(
             "energy_resolvingpower",
             NULL,
@@ -692,12 +771,8 @@ def plane_columns() -> dict[str, Column]:
             utype=_plane("energy.bandpassName"),
             principal=True,
         ),
-        text(
-            "energy_energybands", "'Infrared'", "energy band", ucd="em.wl", utype=_plane("energy.energyBands")
-        ),
-        double(
-            "energy_restwav", NULL, "rest wavelength", unit="m", ucd="em.wl", utype=_plane("energy.restwav")
-        ),
+        text("energy_energybands", "'Infrared'", "energy band", ucd="em.wl", utype=_plane("energy.energyBands")),
+        double("energy_restwav", NULL, "rest wavelength", unit="m", ucd="em.wl", utype=_plane("energy.restwav")),
         text(
             "energy_transition_species",
             NULL,
@@ -797,9 +872,7 @@ def plane_columns() -> dict[str, Column]:
             ucd="time.processing",
             utype=_plane("maxLastModified"),
         ),
-        text(
-            "plane_metachecksum", NULL, "metadata checksum", ucd="meta.checksum", utype=_plane("metaChecksum")
-        ),
+        text("plane_metachecksum", NULL, "metadata checksum", ucd="meta.checksum", utype=_plane("metaChecksum")),
         text(
             "plane_accmetachecksum",
             NULL,
@@ -846,29 +919,62 @@ def _renamed(pool: dict[str, Column], names: list[str], prefix: str = "") -> tup
 
 def _observation() -> Table:
     pool = observation_columns()
-    pool["targetposition_coordinates_cval1"] = replace(
-        pool["target_ra"], name="targetposition_coordinates_cval1"
-    )
-    pool["targetposition_coordinates_cval2"] = replace(
-        pool["target_dec"], name="targetposition_coordinates_cval2"
-    )
+    pool["targetposition_coordinates_cval1"] = replace(pool["target_ra"], name="targetposition_coordinates_cval1")
+    pool["targetposition_coordinates_cval2"] = replace(pool["target_dec"], name="targetposition_coordinates_cval2")
     pool["target_targetid"] = text(
         "target_targetid", NULL, "target identifier URI", ucd="meta.id;src", utype=_obs("target.targetID")
     )
-    pool["metaproducer"] = text(
-        "metaproducer", NULL, "metadata producer", ucd="meta.id", utype=_obs("metaProducer")
-    )
-    names = (
-        "obsid observationuri collection observationid algorithm_name type intent sequencenumber "
-        "obs_metarelease proposal_id proposal_pi proposal_project proposal_title proposal_keywords "
-        "target_name target_targetid target_type target_standard target_redshift target_moving target_keywords "
-        "targetposition_coordsys targetposition_equinox targetposition_coordinates_cval1 "
-        "targetposition_coordinates_cval2 telescope_name telescope_geolocationx telescope_geolocationy "
-        "telescope_geolocationz telescope_keywords requirements_flag instrument_name instrument_keywords "
-        "environment_seeing environment_humidity environment_elevation environment_tau "
-        "environment_wavelengthtau environment_ambienttemp environment_photometric members typecode "
-        "obs_lastmodified obs_maxlastmodified obs_metachecksum obs_accmetachecksum metaproducer max_cal_level"
-    ).split()
+    pool["metaproducer"] = text("metaproducer", NULL, "metadata producer", ucd="meta.id", utype=_obs("metaProducer"))
+    names = [
+        "obsid",
+        "observationuri",
+        "collection",
+        "observationid",
+        "algorithm_name",
+        "type",
+        "intent",
+        "sequencenumber",
+        "obs_metarelease",
+        "proposal_id",
+        "proposal_pi",
+        "proposal_project",
+        "proposal_title",
+        "proposal_keywords",
+        "target_name",
+        "target_targetid",
+        "target_type",
+        "target_standard",
+        "target_redshift",
+        "target_moving",
+        "target_keywords",
+        "targetposition_coordsys",
+        "targetposition_equinox",
+        "targetposition_coordinates_cval1",
+        "targetposition_coordinates_cval2",
+        "telescope_name",
+        "telescope_geolocationx",
+        "telescope_geolocationy",
+        "telescope_geolocationz",
+        "telescope_keywords",
+        "requirements_flag",
+        "instrument_name",
+        "instrument_keywords",
+        "environment_seeing",
+        "environment_humidity",
+        "environment_elevation",
+        "environment_tau",
+        "environment_wavelengthtau",
+        "environment_ambienttemp",
+        "environment_photometric",
+        "members",
+        "typecode",
+        "obs_lastmodified",
+        "obs_maxlastmodified",
+        "obs_metachecksum",
+        "obs_accmetachecksum",
+        "metaproducer",
+        "max_cal_level",
+    ]
     return Table(
         "jwst",
         "observation",
@@ -885,21 +991,72 @@ def _plane_table() -> Table:
     pool["observable_ucd"] = text(
         "observable_ucd", NULL, "UCD of the observable", ucd="meta.ucd", utype=_plane("observable.ucd")
     )
-    names = (
-        "planeid obsid productid publisherid planeuri creatorid plane_metarelease plane_datarelease "
-        "dataproducttype calibrationlevel observable_ucd provenance_name provenance_reference provenance_version "
-        "provenance_project provenance_producer provenance_runid provenance_lastexecuted provenance_keywords "
-        "provenance_inputs metrics_sourcenumberdensity metrics_background metrics_backgroundstddev "
-        "metrics_fluxdensitylimit metrics_maglimit quality_flag position_bounds_spoly position_bounds_center "
-        "position_bounds_area position_bounds_size position_dimension_naxis1 position_dimension_naxis2 "
-        "position_resolution position_samplesize position_timedependent energy_bounds energy_bounds_lower "
-        "energy_bounds_upper energy_bounds_width energy_dimension energy_resolvingpower energy_samplesize "
-        "energy_freqsamplesize energy_freqwidth energy_bandpassname energy_energybands energy_restwav "
-        "energy_transition_species energy_transition_transition time_bounds time_bounds_lower time_bounds_upper "
-        "time_bounds_width time_dimension time_resolution time_samplesize time_exposure polarization_states "
-        "polarization_dimension plane_lastmodified plane_maxlastmodified plane_metachecksum "
-        "plane_accmetachecksum public"
-    ).split()
+    names = [
+        "planeid",
+        "obsid",
+        "productid",
+        "publisherid",
+        "planeuri",
+        "creatorid",
+        "plane_metarelease",
+        "plane_datarelease",
+        "dataproducttype",
+        "calibrationlevel",
+        "observable_ucd",
+        "provenance_name",
+        "provenance_reference",
+        "provenance_version",
+        "provenance_project",
+        "provenance_producer",
+        "provenance_runid",
+        "provenance_lastexecuted",
+        "provenance_keywords",
+        "provenance_inputs",
+        "metrics_sourcenumberdensity",
+        "metrics_background",
+        "metrics_backgroundstddev",
+        "metrics_fluxdensitylimit",
+        "metrics_maglimit",
+        "quality_flag",
+        "position_bounds_spoly",
+        "position_bounds_center",
+        "position_bounds_area",
+        "position_bounds_size",
+        "position_dimension_naxis1",
+        "position_dimension_naxis2",
+        "position_resolution",
+        "position_samplesize",
+        "position_timedependent",
+        "energy_bounds",
+        "energy_bounds_lower",
+        "energy_bounds_upper",
+        "energy_bounds_width",
+        "energy_dimension",
+        "energy_resolvingpower",
+        "energy_samplesize",
+        "energy_freqsamplesize",
+        "energy_freqwidth",
+        "energy_bandpassname",
+        "energy_energybands",
+        "energy_restwav",
+        "energy_transition_species",
+        "energy_transition_transition",
+        "time_bounds",
+        "time_bounds_lower",
+        "time_bounds_upper",
+        "time_bounds_width",
+        "time_dimension",
+        "time_resolution",
+        "time_samplesize",
+        "time_exposure",
+        "polarization_states",
+        "polarization_dimension",
+        "plane_lastmodified",
+        "plane_maxlastmodified",
+        "plane_metachecksum",
+        "plane_accmetachecksum",
+        "public",
+    ]
     return Table(
         "jwst",
         "plane",
@@ -924,7 +1081,7 @@ def _artifact() -> Table:
             principal=True,
         ),
         uuid("planeid", "pr.plane_uuid", "plane of the artifact", utype=_plane("id")),
-        uuid("obsid", "co.obs_uuid", "observation of the artifact", utype=_obs("id"), indexed=True),
+        uuid("obsid", "co.obs_uuid", "observation of the artifact", utype=_obs("id")),
         text(
             "uri",
             mast_uri("pr.filename"),
@@ -987,12 +1144,8 @@ def _artifact() -> Table:
             ucd="meta.id",
             utype=_art("contentReadGroups"),
         ),
-        integer(
-            "calibrationlevel", "pr.calib_level", "calibration level of the file", ucd="meta.code;obs.calib"
-        ),
-        timestamp(
-            "metarelease", NULL, "release date of the metadata", ucd="time.release", utype=_art("metaRelease")
-        ),
+        integer("calibrationlevel", "pr.calib_level", "calibration level of the file", ucd="meta.code;obs.calib"),
+        timestamp("metarelease", NULL, "release date of the metadata", ucd="time.release", utype=_art("metaRelease")),
         timestamp(
             "lastmodified",
             "pr.ingest_date",
@@ -1034,7 +1187,7 @@ def _artifact() -> Table:
 
 def _observationmember() -> Table:
     columns = (
-        uuid("parentid", "parent.obs_uuid", "composite observation (obsid)", principal=True, indexed=True),
+        uuid("parentid", "parent.obs_uuid", "composite observation (obsid)", principal=True),
         text(
             "memberid",
             caom_uri("member.obs_id"),
@@ -1090,25 +1243,49 @@ def _archive() -> Table:
         sql=unpadded("co.program_id"),
         description="program identifier without leading zeros, e.g. 1410",
     )
-    pool["targetposition_coordinates_cval1"] = replace(
-        pool["target_ra"], name="targetposition_coordinates_cval1"
-    )
-    pool["targetposition_coordinates_cval2"] = replace(
-        pool["target_dec"], name="targetposition_coordinates_cval2"
-    )
-    pool["detector"] = text(
-        "detector", "upper(co.detector)", "detector (simple observations)", ucd="meta.id;instr.det"
-    )
+    pool["targetposition_coordinates_cval1"] = replace(pool["target_ra"], name="targetposition_coordinates_cval1")
+    pool["targetposition_coordinates_cval2"] = replace(pool["target_dec"], name="targetposition_coordinates_cval2")
+    pool["detector"] = text("detector", "upper(co.detector)", "detector (simple observations)", ucd="meta.id;instr.det")
     pool["exp_type"] = text("exp_type", "co.exp_type", "JWST EXP_TYPE", ucd="meta.code;instr.setup")
     pool["proposal_type"] = replace(pool["proposal_project"], name="proposal_type")
-    names = (
-        "observationid calibrationlevel public dataproducttype instrument_name energy_bandpassname target_name "
-        "targetposition_coordinates_cval1 targetposition_coordinates_cval2 position_bounds_spoly proposal_id "
-        "members planeid collection detector obsid productid max_cal_level typecode intent exp_type "
-        "target_moving target_keywords proposal_pi proposal_title proposal_type energy_bounds_lower "
-        "energy_bounds_upper time_bounds_lower time_bounds_upper time_exposure position_bounds_area "
-        "position_bounds_size plane_datarelease observationuri planeuri"
-    ).split()
+    names = [
+        "observationid",
+        "calibrationlevel",
+        "public",
+        "dataproducttype",
+        "instrument_name",
+        "energy_bandpassname",
+        "target_name",
+        "targetposition_coordinates_cval1",
+        "targetposition_coordinates_cval2",
+        "position_bounds_spoly",
+        "proposal_id",
+        "members",
+        "planeid",
+        "collection",
+        "detector",
+        "obsid",
+        "productid",
+        "max_cal_level",
+        "typecode",
+        "intent",
+        "exp_type",
+        "target_moving",
+        "target_keywords",
+        "proposal_pi",
+        "proposal_title",
+        "proposal_type",
+        "energy_bounds_lower",
+        "energy_bounds_upper",
+        "time_bounds_lower",
+        "time_bounds_upper",
+        "time_exposure",
+        "position_bounds_area",
+        "position_bounds_size",
+        "plane_datarelease",
+        "observationuri",
+        "planeuri",
+    ]
     return Table(
         "jwst",
         "archive",

@@ -24,19 +24,65 @@ from jwstarchive.catalog.tables import PositionIndex, Table
 
 __all__ = ["CAOM_OBSERVATION_COLUMNS", "CAOM_PRODUCT_COLUMNS", "tables"]
 
-CAOM_OBSERVATION_COLUMNS = (
-    "intentType obs_collection provenance_name instrument_name project filters wavelength_region "
-    "target_name target_classification obs_id s_ra s_dec dataproduct_type proposal_pi calib_level "
-    "t_min t_max t_exptime em_min em_max obs_title t_obs_release proposal_id proposal_type "
-    "sequence_number s_region jpegURL dataURL dataRights mtFlag srcDen obsid objID"
-).split()
+CAOM_OBSERVATION_COLUMNS = [
+    "intentType",
+    "obs_collection",
+    "provenance_name",
+    "instrument_name",
+    "project",
+    "filters",
+    "wavelength_region",
+    "target_name",
+    "target_classification",
+    "obs_id",
+    "s_ra",
+    "s_dec",
+    "dataproduct_type",
+    "proposal_pi",
+    "calib_level",
+    "t_min",
+    "t_max",
+    "t_exptime",
+    "em_min",
+    "em_max",
+    "obs_title",
+    "t_obs_release",
+    "proposal_id",
+    "proposal_type",
+    "sequence_number",
+    "s_region",
+    "jpegURL",
+    "dataURL",
+    "dataRights",
+    "mtFlag",
+    "srcDen",
+    "obsid",
+    "objID",
+]
 """MAST's column order of the CAOM observation table (without the cone's ``distance``)."""
 
-CAOM_PRODUCT_COLUMNS = (
-    "obsID obs_collection dataproduct_type obs_id description type dataURI productType "
-    "productGroupDescription productSubGroupDescription productDocumentationURL project prvversion "
-    "proposal_id productFilename size parent_obsid dataRights calib_level filters"
-).split()
+CAOM_PRODUCT_COLUMNS = [
+    "obsID",
+    "obs_collection",
+    "dataproduct_type",
+    "obs_id",
+    "description",
+    "type",
+    "dataURI",
+    "productType",
+    "productGroupDescription",
+    "productSubGroupDescription",
+    "productDocumentationURL",
+    "project",
+    "prvversion",
+    "proposal_id",
+    "productFilename",
+    "size",
+    "parent_obsid",
+    "dataRights",
+    "calib_level",
+    "filters",
+]
 """MAST's column order of the product table."""
 
 # the top plane's preview and science file of every observation (MRP first, then by name)
@@ -97,9 +143,7 @@ def _caom_observation() -> Table:
             utype=_oc("Provenance.ObsConfig.Instrument.name"),
             principal=True,
         ),
-        text(
-            "project", "'JWST'", "processing project", ucd="meta.id", utype="caom2:Plane.provenance.project"
-        ),
+        text("project", "'JWST'", "processing project", ucd="meta.id", utype="caom2:Plane.provenance.project"),
         text(
             "filters",
             "co.filters",
@@ -252,9 +296,7 @@ def _caom_observation() -> Table:
             ucd="pos.outline;obs.field",
             utype=_oc("Char.SpatialAxis.Coverage.Support.Area"),
         ),
-        text(
-            "jpegURL", mast_uri("top.preview"), "preview of the top product", ucd="meta.ref.url;meta.preview"
-        ),
+        text("jpegURL", mast_uri("top.preview"), "preview of the top product", ucd="meta.ref.url;meta.preview"),
         text(
             "dataURL",
             mast_uri("top.science"),
@@ -319,6 +361,7 @@ SUBGROUP_TEXT = (
     ("C1D", "Combined 1D spectrum"),
     ("CAT", "Source catalog"),
     ("SEGM", "Segmentation map"),
+    ("WHTLT", "White-light time series"),
     ("ASN", "Association"),
     ("POOL", "Association pool"),
 )
@@ -328,11 +371,12 @@ def _description() -> str:
     cases = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in SUBGROUP_TEXT)
     subgroup = f"CASE upper(pr.subgroup) {cases} ELSE COALESCE(pr.subgroup, pr.suffix) END"
     level = "CASE WHEN pr.calib_level = 3 THEN 'target' ELSE 'exposure' END"
+    product_level = "COALESCE(pr.product_level, CAST(pr.calib_level AS VARCHAR))"
     return (
         "CASE WHEN pr.product_type = 'PREVIEW' THEN 'Preview-Full' "
         "WHEN pr.product_type = 'THUMBNAIL' THEN 'Preview-Thumb' "
         "WHEN pr.is_guide_star THEN 'Guide star data' "
-        f"ELSE {level} || ' (L' || COALESCE(pr.product_level, CAST(pr.calib_level AS VARCHAR)) || '): ' || {subgroup} END"
+        f"ELSE {level} || ' (L' || {product_level} || '): ' || {subgroup} END"
     )
 
 

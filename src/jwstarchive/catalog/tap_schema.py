@@ -46,9 +46,7 @@ FOREIGN_KEYS: tuple[ForeignKey, ...] = (
         "plane row → its observation",
     ),
     ForeignKey("main_plane", "jwst.main", "jwst.plane", (("planeid", "planeid"),), "plane row → the plane"),
-    ForeignKey(
-        "archive_plane", "jwst.archive", "jwst.plane", (("planeid", "planeid"),), "archive row → the plane"
-    ),
+    ForeignKey("archive_plane", "jwst.archive", "jwst.plane", (("planeid", "planeid"),), "archive row → the plane"),
     ForeignKey(
         "plane_observation",
         "jwst.plane",
@@ -56,9 +54,7 @@ FOREIGN_KEYS: tuple[ForeignKey, ...] = (
         (("obsid", "obsid"),),
         "plane → its observation",
     ),
-    ForeignKey(
-        "artifact_plane", "jwst.artifact", "jwst.plane", (("planeid", "planeid"),), "artifact → its plane"
-    ),
+    ForeignKey("artifact_plane", "jwst.artifact", "jwst.plane", (("planeid", "planeid"),), "artifact → its plane"),
     ForeignKey(
         "artifact_observation",
         "jwst.artifact",
@@ -199,9 +195,7 @@ def tables() -> tuple[Table, ...]:
         ("keys", "description of foreign keys in this tableset", keys),
         ("key_columns", "description of foreign key columns in this tableset", key_columns),
     )
-    return tuple(
-        Table("tap_schema", name, cols, description, table_type="table") for name, description, cols in spec
-    )
+    return tuple(Table("tap_schema", name, cols, description, table_type="table") for name, description, cols in spec)
 
 
 def _flag(value: bool) -> int:

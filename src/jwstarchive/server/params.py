@@ -89,9 +89,7 @@ async def read_params(request: Request, *, max_file_bytes: int, max_files: int =
             if isinstance(value, UploadFile):
                 data = await value.read(max_file_bytes + 1)
                 if len(data) > max_file_bytes:
-                    raise InputError(
-                        f"uploaded file {name!r} is larger than the limit of {max_file_bytes} bytes"
-                    )
+                    raise InputError(f"uploaded file {name!r} is larger than the limit of {max_file_bytes} bytes")
                 params.files[name] = data
             else:
                 params.items.append((name, value))

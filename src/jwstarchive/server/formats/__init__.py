@@ -69,8 +69,7 @@ class FormatRegistry:
                 key = _normalise(name)
                 if key in self._names:
                     raise ValueError(
-                        f"output format name {name!r} is claimed by both "
-                        f"{self._names[key].key!r} and {fmt.key!r}"
+                        f"output format name {name!r} is claimed by both {self._names[key].key!r} and {fmt.key!r}"
                     )
                 self._names[key] = fmt
             self._formats.append(fmt)

@@ -31,9 +31,7 @@ def _column(name: str, field: Field, array: pa.ChunkedArray) -> Any:
     meta: dict[str, Any] = {"description": col.description or None}
     unit = _unit(col.unit)
     if field.is_text or field.scalar_array:
-        texts = [
-            "" if v is None else v.encode("ascii", "replace").decode("ascii") for v in values.to_pylist()
-        ]
+        texts = ["" if v is None else v.encode("ascii", "replace").decode("ascii") for v in values.to_pylist()]
         data = np.array(texts, dtype=f"U{max([1, *map(len, texts)])}")
         return Column(data, name=name, unit=unit, **meta)
     mask = values.is_null().to_numpy(zero_copy_only=False)

@@ -1,0 +1,46 @@
+"""HTTP for ``/server/tap/sync``: parameters in, a streamed result (or an error VOTable) out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from jwstarchive.server.params import read_params
+from jwstarchive.server.services import services
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from jwstarchive.server.formats import OutputFormat, ResultSet
+
+__all__ = ["result_response", "routes"]
+
+
+def result_response(result: ResultSet, fmt: OutputFormat, name: str = "result") -> Response:
+    """Stream ``result`` in ``fmt``; the producer is closed however the response ends."""
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from fmt.writer(result)
+        finally:
+            result.close()
+
+    headers = {"Content-Disposition": f'inline; filename="{name}{fmt.extension}"'}
+    return StreamingResponse(body(), media_type=fmt.media_type, headers=headers)
+
+
+async def sync(request: Request) -> Response:
+    """``GET|POST /sync``: run a query and stream its result."""
+    svc = services(request)
+    params = await read_params(request, max_file_bytes=svc.limits.upload_max_bytes)
+    query = svc.tap.parse_request(params)
+    result = await svc.tap.run_sync(query)
+    return result_response(result, query.format)
+
+
+def routes() -> list[Route]:
+    """The synchronous TAP routes (relative to ``/server/tap``)."""
+    return [Route("/sync", sync, methods=["GET", "POST"])]

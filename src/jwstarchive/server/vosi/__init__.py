@@ -1,0 +1,1 @@
+"""VOSI for the TAP service: availability, capabilities, tables, and the DALI examples page."""
