@@ -1,22 +1,230 @@
-"""Shared fixtures: a generated archive (session, read-only) and, for server tests, live servers."""
+"""Shared fixtures: a generated archive, real servers on loopback, and the test options.
+
+* ``archive_dir`` (session, read-only): ``jwstarchive generate --scale small --seed 1`` run once
+  (``JWSTARCHIVE_TEST_ARCHIVE=DIR`` reuses an existing archive instead).
+* ``live_server`` (session): ``jwstarchive serve --port 0`` in a subprocess on a copy of the
+  archive (the catalog is linked, the state is its own); its URL is read from the first line
+  it prints. Teardown sends SIGTERM and checks the exit status is 0 and stderr holds no
+  traceback.
+* ``fresh_server`` (function): the same with state of its own, for jobs, users and restarts.
+
+Markers: ``slow``, ``compat``, ``postgres`` run by default; ``browser`` needs ``--browser``
+and ``remote`` needs ``--remote`` (never in CI).
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[1]
+SRC = REPO / "src"
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--browser", action="store_true", default=False, help="run the Playwright browser tests")
+    parser.addoption("--remote", action="store_true", default=False, help="run tests against the real ESA/MAST")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "remote: talks to the real ESA and MAST services (opt-in with --remote)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in item.keywords and not config.getoption("--browser"):
+            item.add_marker(pytest.mark.skip(reason="browser test: run with --browser"))
+        if "remote" in item.keywords and not config.getoption("--remote"):
+            item.add_marker(pytest.mark.skip(reason="remote test: run with --remote"))
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for jwstarchive subprocesses: this checkout's ``src`` comes first."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC), *filter(None, [env.get("PYTHONPATH")])])
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def jwstarchive_command(*args: str) -> list[str]:
+    """The argv that runs ``jwstarchive ARGS`` with this interpreter."""
+    return [sys.executable, "-m", "jwstarchive.cli.main", *args]
+
 
 @pytest.fixture(scope="session")
 def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small generated archive (`jwstarchive generate --scale small --seed 1`), made once per run."""
+    """A generated archive (``--scale small --seed 1``), made once per test session."""
+    reuse = os.environ.get("JWSTARCHIVE_TEST_ARCHIVE")
+    if reuse:
+        return Path(reuse)
     out = tmp_path_factory.mktemp("archive") / "small"
-    subprocess.run(
-        [sys.executable, "-m", "jwstarchive.cli.main", "-q", "generate", "--scale", "small", "--seed", "1",
-         "--out", str(out)],
-        check=True,
-        stdout=subprocess.DEVNULL,
+    proc = subprocess.run(
+        jwstarchive_command("generate", "--scale", "small", "--seed", "1", "--out", str(out)),
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
+    if proc.returncode != 0:
+        pytest.fail(f"jwstarchive generate failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     return out
+
+
+def server_archive(archive: Path, where: Path) -> Path:
+    """A directory that shares ``archive``'s catalog (symbolic links) but not its state."""
+    where.mkdir(parents=True, exist_ok=True)
+    for entry in archive.iterdir():
+        if entry.name == "state":
+            continue
+        target = where / entry.name
+        if not target.exists():
+            target.symlink_to(entry.resolve())
+    return where
+
+
+class ServerProcess:
+    """``jwstarchive serve`` in a subprocess, on a free port, with its stderr kept in a file."""
+
+    def __init__(self, archive: Path, log_dir: Path) -> None:
+        self.archive = archive
+        self.log_dir = log_dir
+        self.proc: subprocess.Popen[str] | None = None
+        self.url = ""
+        self.first_line = ""
+        self._starts = 0
+        self.stderr_path = log_dir / "server-0.stderr"
+
+    @property
+    def tap(self) -> str:
+        """The TAP base URL."""
+        return self.url + "/server/tap"
+
+    def start(self, port: int = 0) -> ServerProcess:
+        """Start the server and wait for its first line."""
+        self.stderr_path = self.log_dir / f"server-{self._starts}.stderr"
+        self._starts += 1
+        stderr = open(self.stderr_path, "w")  # noqa: SIM115 - handed to the child process
+        self.proc = subprocess.Popen(
+            jwstarchive_command("serve", "--archive", str(self.archive), "--port", str(port)),
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env=subprocess_env(),
+        )
+        stderr.close()
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.append(self.proc.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        reader.join(START_TIMEOUT)
+        if not lines or not lines[0]:
+            self.proc.kill()
+            self.proc.wait()
+            pytest.fail(f"server did not start; stderr:\n{self.stderr()[-4000:]}")
+        self.first_line = lines[0].rstrip("\n")
+        prefix = "Serving jwstarchive at "
+        assert self.first_line.startswith(prefix), self.first_line
+        self.url = self.first_line[len(prefix) :]
+        threading.Thread(target=self._drain, daemon=True).start()
+        return self
+
+    def _drain(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        for _ in self.proc.stdout:
+            pass
+
+    def stderr(self) -> str:
+        """What the current server process wrote to stderr so far."""
+        return self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Stop the server with ``sig``; return its exit status."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                pytest.fail("server did not stop within %d s of signal %d" % (STOP_TIMEOUT, sig))
+        return self.proc.returncode
+
+    def stop_cleanly(self, sig: int = signal.SIGTERM) -> None:
+        """Stop and assert a clean exit: status 0 and no traceback on stderr."""
+        status = self.stop(sig)
+        err = self.stderr()
+        assert status == 0, f"server exited with {status}; stderr:\n{err[-4000:]}"
+        assert "Traceback" not in err, f"server wrote a traceback:\n{err[-4000:]}"
+
+    def restart(self) -> ServerProcess:
+        """Stop cleanly and start again on the same archive and state."""
+        self.stop_cleanly()
+        return self.start()
+
+
+@pytest.fixture(scope="session")
+def live_server(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One server for the whole session (its state is separate from ``archive_dir``)."""
+    base = tmp_path_factory.mktemp("live_server")
+    server = ServerProcess(server_archive(archive_dir, base / "archive"), base).start()
+    yield server
+    server.stop_cleanly()
+
+
+@pytest.fixture
+def fresh_server(archive_dir: Path, tmp_path: Path) -> Iterator[ServerProcess]:
+    """A server with its own, empty state (for jobs, restarts and destruction)."""
+    server = ServerProcess(server_archive(archive_dir, tmp_path / "archive"), tmp_path).start()
+    yield server
+    if server.proc is not None and server.proc.poll() is None:
+        server.stop_cleanly()
+
+
+def _apt_install_stilts() -> bool:
+    apt = shutil.which("apt-get")
+    if apt is None:
+        return False
+    prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if prefix is None:
+        return False
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for args in (["install", "-y", "-q", "stilts"], ["update", "-q"], ["install", "-y", "-q", "stilts"]):
+        proc = subprocess.run([*prefix, apt, *args], env=env, capture_output=True, timeout=900, check=False)
+        if args[0] == "install" and proc.returncode == 0:
+            return shutil.which("stilts") is not None
+    return False
+
+
+@pytest.fixture(scope="session")
+def stilts() -> str:
+    """The ``stilts`` command, installed with apt-get when missing.
+
+    Outside CI a machine without it (and without apt) skips; under ``CI=true`` that fails.
+    """
+    found = shutil.which("stilts")
+    if found is None and _apt_install_stilts():
+        found = shutil.which("stilts")
+    if found is None:
+        message = "STILTS is not installed and `apt-get install stilts` did not work"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture
+def uid() -> str:
+    """A short unique name for things a test creates."""
+    return f"t{time.time_ns():x}"

@@ -296,6 +296,9 @@ def test_primary_header_standard_cards() -> None:
         assert sci.data.dtype == np.uint16 and sci.header["BUNIT"] == "DN"
         ramp = sci.data.astype(np.int64)
         assert np.all(np.diff(ramp.mean(axis=(2, 3)), axis=1) > 0)  # signal accumulates up the ramp
+    gs_row = fits_row("jw01410001001_gs-fg_2022044225832-seg001_uncal.fits", keywords={}, detector=None)
+    with open_fits(render_product(gs_row)) as hdul:
+        assert hdul[0].header["INSTRUME"] == "FGS" and hdul[0].header["DATAMODL"] == "GuiderRawModel"
     with open_fits(render_product(fits_row(f"{BASE}_cal.fits"))) as hdul:
         assert hdul[0].header["CAL_VER"] == "1.11.4" and hdul[0].header["CRDS_CTX"] == "jwst_1140.pmap"
         assert hdul[0].header["DATE"] == "2022-07-14T05:06:07.000"

@@ -557,11 +557,8 @@ class _Parser:
         return select
 
     def select_list(self) -> list[exp.Expression]:
-        if self.at_op("*"):
-            tok = self.advance()
-            if self.at_op(","):
-                self.error("'*' cannot be combined with other select items; write table.* instead", tok)
-            return [exp.Star()]
+        # The grammar wants '*' alone; astroquery.esa.jwst sends "SELECT DISTANCE(...) AS dist, *",
+        # so a bare '*' is accepted anywhere in the list.
         items = [self.select_item()]
         while self.accept_op(","):
             items.append(self.select_item())
@@ -571,6 +568,9 @@ class _Parser:
         tok = self.peek()
         if self.at_word("FROM"):
             self.error("expected a column or an expression to select", tok)
+        if self.at_op("*"):
+            self.advance()
+            return exp.Star()
         star = self.qualified_star()
         if star is not None:
             return star

@@ -118,7 +118,7 @@ def _format_value(value: Any) -> str:
     return f"'{quoted:<8}'".ljust(20)
 
 
-@lru_cache(maxsize=131072, typed=True)
+@lru_cache(maxsize=32768, typed=True)
 def format_card(keyword: str, value: Any, comment: str = "") -> str:
     """One 80-character header card.
 

@@ -754,31 +754,60 @@ def _healpix(con: Any) -> None:
     con.execute("ALTER TABLE core._sorted RENAME TO caom_observation")
 
 
-def _render_sizes(con: Any) -> float:
-    """Render every product once; store its size and md5. Returns seconds spent."""
+def _render_range(path: str, first: int, stop: int) -> tuple[list[int], list[int], list[str]]:
+    """Render products ``first <= product_key < stop`` of the catalog at ``path``: keys, sizes, md5s."""
     import hashlib
 
-    import pyarrow as pa
+    import duckdb
 
     from jwstarchive.catalog.content import iter_content_rows
     from jwstarchive.catalog.products import render_product
 
-    started = time.perf_counter()
     keys: list[int] = []
     sizes: list[int] = []
     md5s: list[str] = []
-    for row in iter_content_rows(con):
-        data = render_product(row)
-        keys.append(row["product_key"])
-        sizes.append(len(data))
-        md5s.append(hashlib.md5(data).hexdigest())
+    con = duckdb.connect(path, read_only=True)
+    try:
+        for row in iter_content_rows(con, "p.product_key >= ? AND p.product_key < ?", [first, stop]):
+            data = render_product(row)
+            keys.append(row["product_key"])
+            sizes.append(len(data))
+            md5s.append(hashlib.md5(data).hexdigest())
+    finally:
+        con.close()
+    return keys, sizes, md5s
+
+
+def _render_sizes(path: Path, n_products: int) -> tuple[Any, float]:
+    """Render every product once, on all cores, and store its size and md5.
+
+    Returns the reopened writable connection and the seconds spent.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    import duckdb
+    import pyarrow as pa
+
+    started = time.perf_counter()
+    chunk = 20_000
+    ranges = [(str(path), lo, lo + chunk) for lo in range(1, n_products + 1, chunk)]
+    workers = max(1, min(os.cpu_count() or 1, len(ranges)))
+    if workers == 1:
+        results = [_render_range(*r) for r in ranges]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_render_range, *zip(*ranges, strict=True)))
+    keys = [k for r in results for k in r[0]]
+    sizes = [k for r in results for k in r[1]]
+    md5s = [k for r in results for k in r[2]]
+    con = duckdb.connect(str(path))
     con.register("_sizes", pa.table({"product_key": keys, "size": sizes, "md5": md5s}))
     con.execute(
         "UPDATE core.product SET size = _sizes.size, md5 = _sizes.md5 FROM _sizes "
         "WHERE product.product_key = _sizes.product_key"
     )
     con.unregister("_sizes")
-    return time.perf_counter() - started
+    return con, time.perf_counter() - started
 
 
 def _check_out(out: Path, force: bool) -> None:
@@ -842,7 +871,8 @@ def generate(out: str | Path, scale: str = "demo", seed: int = 1, *, force: bool
         counts = _write(con, builder.rows)
         _healpix(con)
         create_schema(con)
-        render_seconds = _render_sizes(con)
+        con.close()
+        con, render_seconds = _render_sizes(tmp, counts["product"])
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()

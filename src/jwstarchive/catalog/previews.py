@@ -219,7 +219,7 @@ def _stars(scene: Scene, shape: tuple[int, int], alpha: float) -> np.ndarray:
     return padded[width : width + ny, width : width + nx].copy()
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=32)  # the siblings of one exposure come together; 32 previews are 16 MB
 def sky_image(seed: int, shape: tuple[int, int], star_width: float | None = None) -> np.ndarray:
     """:func:`sky_scene` of ``Scene.random(seed)``, cached: the products of one exposure share it.
 

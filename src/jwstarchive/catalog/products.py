@@ -325,6 +325,8 @@ def _keywords(row: Mapping[str, Any]) -> dict[str, Any]:
     filename = str(row["filename"])
     kw.setdefault("TELESCOP", "JWST")
     detector = row.get("detector")
+    if "INSTRUME" not in kw and ("_gs-" in filename or row.get("is_guide_star")):
+        kw["INSTRUME"] = "FGS"  # guide-star files belong to FGS whatever the observation's instrument
     if "INSTRUME" not in kw:
         instrument = row.get("instrument")
         if not instrument:

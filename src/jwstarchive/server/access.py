@@ -28,6 +28,7 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
+        path = scope.get("root_path", "") + scope["path"]  # before routing rewrites the scope
         status = 0
         sent = 0
 
@@ -47,7 +48,7 @@ class AccessLogMiddleware:
                 '%s "%s %s" %s %d %.1fms',
                 client[0] if client else "-",
                 scope["method"],
-                scope.get("root_path", "") + scope["path"],
+                path,
                 status or "-",
                 sent,
                 (time.perf_counter() - start) * 1000,

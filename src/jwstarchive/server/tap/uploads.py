@@ -183,7 +183,7 @@ def read_votable(data: bytes, table_name: str) -> tuple[pa.Table, tuple[Column, 
         try:
             if datatype in ("char", "unicodeChar"):
                 array = pa.array([_text_value(v) for v in values], pa.string())
-                arraysize = arraysize or None
+                arraysize = None if arraysize in (None, "", "1") else arraysize
             elif arraysize and arraysize != "1" and datatype in _VOTABLE_TO_ARROW:
                 inner = getattr(pa, _VOTABLE_TO_ARROW[datatype])()
                 array = pa.array([None if v is None else list(_flatten(v)) for v in values], pa.list_(inner))

@@ -99,7 +99,7 @@ class JobStore:
         rows = self.db.query(f"SELECT {_COLUMNS} FROM uws_job WHERE job_id = ?", (job_id,))
         return _job(rows[0]) if rows else None
 
-    def list(
+    def search(
         self,
         owner: str | None,
         *,

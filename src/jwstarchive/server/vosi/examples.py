@@ -72,7 +72,7 @@ EXAMPLES: tuple[Example, ...] = (
         query=(
             "SELECT TOP 100 observationid, calibrationlevel, energy_bandpassname, target_name\n"
             "FROM jwst.main\n"
-            "WHERE instrument_name ILIKE '%NIRCAM%' AND energy_bandpassname LIKE '%F200W%'"
+            "WHERE instrument_name LIKE 'NIRCAM%' AND energy_bandpassname LIKE '%F200W%'"
         ),
         tables=("jwst.main",),
     ),

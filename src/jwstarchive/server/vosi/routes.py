@@ -13,7 +13,7 @@ from jwstarchive.server.services import services, tap_url
 from jwstarchive.server.vosi.availability import render_availability
 from jwstarchive.server.vosi.capabilities import render_capabilities
 from jwstarchive.server.vosi.examples import render_examples
-from jwstarchive.server.vosi.tables import find_table, render_table, render_tableset
+from jwstarchive.server.vosi.tables import ESATAPPLUS_XSD, find_table, render_table, render_tableset
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -57,8 +57,8 @@ async def tables(request: Request) -> Response:
     wanted = _param(request, "tables")
     if wanted:
         selected = [find_table(catalog, name) for name in wanted.split(",") if name.strip()]
-        return Response(render_tableset(selected, columns=True), media_type=XML)
-    return Response(render_tableset(catalog, columns=columns), media_type=XML)
+        return Response(render_tableset(selected, columns=True, xsd_url=_xsd_url(request)), media_type=XML)
+    return Response(render_tableset(catalog, columns=columns, xsd_url=_xsd_url(request)), media_type=XML)
 
 
 async def table(request: Request) -> Response:
@@ -68,7 +68,16 @@ async def table(request: Request) -> Response:
         found = find_table(services(request).store.catalog, name)
     except InputError as exc:
         return tap_error(exc.message, 404)
-    return Response(render_table(found), media_type=XML)
+    return Response(render_table(found, xsd_url=_xsd_url(request)), media_type=XML)
+
+
+def _xsd_url(request: Request) -> str:
+    return tap_url(request) + "/xsd/esatapplus.xsd"
+
+
+async def esatapplus_xsd(request: Request) -> Response:
+    """``GET /xsd/esatapplus.xsd``: the schema of the ESA TAP+ attributes used in ``/tables``."""
+    return Response(ESATAPPLUS_XSD, media_type="application/xml")
 
 
 async def examples(request: Request) -> Response:
@@ -84,4 +93,5 @@ def routes() -> list[Route]:
         Route("/tables", tables, methods=["GET"]),
         Route("/tables/{name}", table, methods=["GET"]),
         Route("/examples", examples, methods=["GET"]),
+        Route("/xsd/esatapplus.xsd", esatapplus_xsd, methods=["GET"]),
     ]
