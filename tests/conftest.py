@@ -159,6 +159,8 @@ class ServerProcess:
                 self.proc.kill()
                 self.proc.wait()
                 pytest.fail("server did not stop within %d s of signal %d" % (STOP_TIMEOUT, sig))
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
         return self.proc.returncode
 
     def stop_cleanly(self, sig: int = signal.SIGTERM) -> None:

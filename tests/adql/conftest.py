@@ -142,8 +142,7 @@ def build_database(con: duckdb.DuckDBPyConnection, n_main: int = 3000, seed: int
         "time_exposure": rng.uniform(10, 5000, n_main),
         "proposal_id": [f"{1000 + i % 50:05d}" for i in range(n_main)],
         "position_bounds_spoly": [
-            "Polygon ICRS " + " ".join(f"{c:.8f}" for c in fp) if i % 13 else None
-            for i, fp in enumerate(footprints)
+            "Polygon ICRS " + " ".join(f"{c:.8f}" for c in fp) if i % 13 else None for i, fp in enumerate(footprints)
         ],
         "members": [f"caom:JWST/jw{1000 + i % 50:05d} caom:JWST/jw0{i}" for i in range(n_main)],
         **index_columns(ra, dec),
@@ -159,8 +158,9 @@ def build_database(con: duckdb.DuckDBPyConnection, n_main: int = 3000, seed: int
         "s_ra": ra2,
         "s_dec": dec2,
         "s_fov": np.full(n_obs, 0.1),
-        "s_region": pa.array([_footprint(a, b, 0.1) for a, b in zip(ra2, dec2, strict=True)],
-                             type=pa.list_(pa.float64())),
+        "s_region": pa.array(
+            [_footprint(a, b, 0.1) for a, b in zip(ra2, dec2, strict=True)], type=pa.list_(pa.float64())
+        ),
         "t_min": rng.uniform(59000, 60500, n_obs),
         "t_exptime": rng.uniform(10, 3000, n_obs),
         "em_min": rng.uniform(6e-7, 2e-6, n_obs),
@@ -190,8 +190,7 @@ def build_database(con: duckdb.DuckDBPyConnection, n_main: int = 3000, seed: int
     con.execute("CREATE TABLE core.passwords AS SELECT 'alice' AS login, 'hunter2' AS password")
 
 
-def _create(con: duckdb.DuckDBPyConnection, schema: str, name: str, data: dict[str, object],
-            sort: bool = True) -> None:
+def _create(con: duckdb.DuckDBPyConnection, schema: str, name: str, data: dict[str, object], sort: bool = True) -> None:
     table = pa.table(data)
     con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     con.register("_staging", table)
@@ -221,7 +220,7 @@ def read_corpus(name: str) -> list[tuple[str, str]]:
     entries: list[tuple[str, str]] = []
     current: list[str] = []
     ident = None
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+    for line in (DATA / name).read_text(encoding="utf-8").split("\n"):
         if line.startswith("-- id: "):
             if ident is not None:
                 entries.append((ident, "\n".join(current).strip()))

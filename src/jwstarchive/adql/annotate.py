@@ -72,7 +72,7 @@ def _binary(node: exp.Binary) -> Column:
     if isinstance(node, exp.Add | exp.Sub):
         unit = left.unit if left.unit == right.unit else None
     elif isinstance(node, exp.Mul | exp.Div):
-        if isinstance(node.expression, exp.Literal) or right.unit is None and _is_constant(node.expression):
+        if isinstance(node.expression, exp.Literal) or (right.unit is None and _is_constant(node.expression)):
             unit = left.unit
         elif isinstance(node, exp.Mul) and _is_constant(node.this):
             unit = right.unit
@@ -97,8 +97,15 @@ def _aggregate(node: exp.Expression) -> Column:
         num = _numeric(inner)
         return Column("expr", num.datatype, unit=inner.unit, ucd=ucd, description=_adql(node))
     stat = "stat.min" if isinstance(node, exp.Min) else "stat.max"
-    return replace(inner, ucd=f"{stat};{ucd}" if ucd else stat, description=_adql(node), principal=False,
-                   indexed=False, std=False, sql=None)
+    return replace(
+        inner,
+        ucd=f"{stat};{ucd}" if ucd else stat,
+        description=_adql(node),
+        principal=False,
+        indexed=False,
+        std=False,
+        sql=None,
+    )
 
 
 def _cast(node: exp.Cast) -> Column:

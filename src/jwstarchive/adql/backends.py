@@ -45,8 +45,9 @@ class RuleSet:
         def register(fn: Rule) -> Rule:
             for cls in classes:
                 if cls in self.rules:
-                    raise ValueError(f"{self.backend}: a rule for {cls.__name__} is already registered "
-                                     f"({self.rules[cls].__name__})")
+                    raise ValueError(
+                        f"{self.backend}: a rule for {cls.__name__} is already registered ({self.rules[cls].__name__})"
+                    )
                 self.rules[cls] = fn
             return fn
 

@@ -134,8 +134,9 @@ class _Checker:
             right = self.query(node.expression, parent)
             if len(left) != len(right):
                 op = type(node).__name__.upper()
-                raise _refuse(f"the two sides of {op} have different numbers of columns "
-                              f"({len(left)} and {len(right)})", node)
+                raise _refuse(
+                    f"the two sides of {op} have different numbers of columns ({len(left)} and {len(right)})", node
+                )
             self.order_by_outputs(node, left)
             return left
         raise _refuse(f"unsupported query node {type(node).__name__}", node)  # pragma: no cover
@@ -158,8 +159,9 @@ class _Checker:
                 else:
                     raise _refuse(f"ORDER BY {target.name}: no such output column", target)
                 continue
-            raise _refuse("ORDER BY of a UNION, INTERSECT or EXCEPT can only name output columns or "
-                          "their positions", target)
+            raise _refuse(
+                "ORDER BY of a UNION, INTERSECT or EXCEPT can only name output columns or their positions", target
+            )
 
     @staticmethod
     def ordinal(node: exp.Literal, n: int) -> None:
@@ -247,8 +249,7 @@ class _Checker:
                 left = [s for s in before if s.find(ident) is not None]
                 right = [s for s in added if s.find(ident) is not None]
                 if not left or not right:
-                    raise _refuse(f"USING ({ident.name}): the column must exist on both sides of the join",
-                                  join)
+                    raise _refuse(f"USING ({ident.name}): the column must exist on both sides of the join", join)
                 col = right[0].find(ident)
                 assert col is not None
                 scope.merged[col.name.lower()] = (col, [*left, *right])
@@ -394,8 +395,7 @@ class _Checker:
                     return
             current = current.parent
         if table is not None:
-            raise _refuse(f"{node.sql(dialect=d.ADQL)}: the qualifier {table.name} matches no table in FROM",
-                          node)
+            raise _refuse(f"{node.sql(dialect=d.ADQL)}: the qualifier {table.name} matches no table in FROM", node)
         raise _refuse(self.unknown_column(node, scope.sources), node)
 
     @staticmethod
@@ -417,8 +417,9 @@ class _Checker:
         spec = functions.lookup(node.name)
         if spec is None or not spec.udf or self.backend not in spec.backends:
             available = ", ".join(f.name for f in functions.FUNCTIONS if f.udf and self.backend in f.backends)
-            raise _refuse(f"function {node.name} is not available here; the user-defined functions are: "
-                          f"{available}", node)
+            raise _refuse(
+                f"function {node.name} is not available here; the user-defined functions are: {available}", node
+            )
 
     @staticmethod
     def coordsys(node: exp.Expression) -> None:
@@ -429,7 +430,10 @@ class _Checker:
                 line, col = _where(node)
                 raise UnsupportedFeature(
                     f"coordinate system '{system.this}' is not supported: positions here are ICRS "
-                    "(omit the coordinate system or write 'ICRS')", line, col)
+                    "(omit the coordinate system or write 'ICRS')",
+                    line,
+                    col,
+                )
 
     @staticmethod
     def region(node: d.Region) -> None:

@@ -59,8 +59,9 @@ def _radec(v: np.ndarray) -> tuple[float, float]:
     return ra, dec
 
 
-def angular_distance(ra1: np.ndarray | float, dec1: np.ndarray | float,
-                     ra2: np.ndarray | float, dec2: np.ndarray | float) -> np.ndarray:
+def angular_distance(
+    ra1: np.ndarray | float, dec1: np.ndarray | float, ra2: np.ndarray | float, dec2: np.ndarray | float
+) -> np.ndarray:
     """Great-circle distance in degrees (Vincenty's formula: stable at all separations)."""
     a = unit_vector(ra1, dec1)
     b = unit_vector(ra2, dec2)
@@ -182,8 +183,12 @@ def _arcs_cross(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> b
         return False
     line /= norm
     for x in (line, -line):
-        if (np.dot(np.cross(a, x), n1) >= -_EPS and np.dot(np.cross(x, b), n1) >= -_EPS
-                and np.dot(np.cross(c, x), n2) >= -_EPS and np.dot(np.cross(x, d), n2) >= -_EPS):
+        if (
+            np.dot(np.cross(a, x), n1) >= -_EPS
+            and np.dot(np.cross(x, b), n1) >= -_EPS
+            and np.dot(np.cross(c, x), n2) >= -_EPS
+            and np.dot(np.cross(x, d), n2) >= -_EPS
+        ):
             return True
     return False
 
@@ -221,7 +226,7 @@ def box(ra: float, dec: float, width: float, height: float) -> Polygon:
     if width <= 0 or height <= 0 or width >= 180 or height >= 180:
         raise ValueError("BOX width and height must lie between 0 and 180 degrees")
     c = unit_vector(ra, dec)
-    ra_r, dec_r = math.radians(ra), math.radians(dec)
+    ra_r = math.radians(ra)
     east = np.array([-math.sin(ra_r), math.cos(ra_r), 0.0])
     north = np.cross(c, east)
     hw, hh = math.radians(width) / 2, math.radians(height) / 2
@@ -230,8 +235,12 @@ def box(ra: float, dec: float, width: float, height: float) -> Polygon:
     n_end = c * math.cos(hh) + north * math.sin(hh)
     s_end = c * math.cos(hh) - north * math.sin(hh)
     # Side planes: each contains its arm's end point and the direction perpendicular to the arm.
-    planes = {"e": np.cross(north, e_end), "w": np.cross(w_end, north),
-              "n": np.cross(n_end, east), "s": np.cross(east, s_end)}
+    planes = {
+        "e": np.cross(north, e_end),
+        "w": np.cross(w_end, north),
+        "n": np.cross(n_end, east),
+        "s": np.cross(east, s_end),
+    }
 
     def corner(p: np.ndarray, q: np.ndarray) -> tuple[float, float]:
         x = np.cross(p, q)
@@ -240,8 +249,12 @@ def box(ra: float, dec: float, width: float, height: float) -> Polygon:
             x = -x
         return _radec(x)
 
-    corners = [corner(planes["e"], planes["n"]), corner(planes["n"], planes["w"]),
-               corner(planes["w"], planes["s"]), corner(planes["s"], planes["e"])]
+    corners = [
+        corner(planes["e"], planes["n"]),
+        corner(planes["n"], planes["w"]),
+        corner(planes["w"], planes["s"]),
+        corner(planes["s"], planes["e"]),
+    ]
     return polygon(corners)
 
 
@@ -264,11 +277,9 @@ def contains(inner: Shape, outer: Shape) -> bool:
             return False
         v = outer.vectors
         r = math.radians(inner.radius)
-        return all(_arc_distance(inner.center.vector, v[i], v[(i + 1) % len(v)])[0] >= r
-                   for i in range(len(v)))
+        return all(_arc_distance(inner.center.vector, v[i], v[(i + 1) % len(v)])[0] >= r for i in range(len(v)))
     if isinstance(outer, Circle):
-        d = angular_distance([p[0] for p in inner.vertices], [p[1] for p in inner.vertices],
-                             outer.ra, outer.dec)
+        d = angular_distance([p[0] for p in inner.vertices], [p[1] for p in inner.vertices], outer.ra, outer.dec)
         return bool(np.all(d <= outer.radius)) and outer.radius <= 90
     return bool(np.all(outer.contains_vectors(inner.vectors))) and not _edges_cross(inner, outer)
 
@@ -299,8 +310,9 @@ def intersects(a: Shape, b: Shape) -> bool:
         r = math.radians(a.radius)
         return any(_arc_distance(a.center.vector, v[i], v[(i + 1) % len(v)])[0] <= r for i in range(len(v)))
     assert isinstance(a, Polygon) and isinstance(b, Polygon)
-    return (bool(np.any(b.contains_vectors(a.vectors))) or bool(np.any(a.contains_vectors(b.vectors)))
-            or _edges_cross(a, b))
+    return (
+        bool(np.any(b.contains_vectors(a.vectors))) or bool(np.any(a.contains_vectors(b.vectors))) or _edges_cross(a, b)
+    )
 
 
 def area(shape: Shape) -> float:
@@ -372,8 +384,20 @@ def dali(shape: Shape) -> list[float]:
 
 
 _FRAMES = {"ICRS", "FK5", "J2000", "UNKNOWNFRAME"}
-_REFPOS = {"GEOCENTER", "BARYCENTER", "HELIOCENTER", "TOPOCENTER", "LSR", "LSRK", "LSRD",
-           "GALACTIC_CENTER", "LOCAL_GROUP_CENTER", "MOON", "EMBARYCENTER", "UNKNOWNREFPOS"}
+_REFPOS = {
+    "GEOCENTER",
+    "BARYCENTER",
+    "HELIOCENTER",
+    "TOPOCENTER",
+    "LSR",
+    "LSRK",
+    "LSRD",
+    "GALACTIC_CENTER",
+    "LOCAL_GROUP_CENTER",
+    "MOON",
+    "EMBARYCENTER",
+    "UNKNOWNREFPOS",
+}
 _FLAVORS = {"SPHERICAL2", "UNITSPHERE", "CARTESIAN2", "CARTESIAN3"}
 _OTHER_FRAMES = {"GALACTIC", "ECLIPTIC", "FK4", "B1950", "GALACTIC_II", "SUPER_GALACTIC", "GEO_C", "GEO_D"}
 
@@ -453,8 +477,9 @@ def parse_dali(text: str, kind: str) -> Shape:
     return _shape_from(kind.upper(), numbers, f"DALI {kind}")
 
 
-def cone_ranges(ra: float, dec: float, radius: float, *, max_ranges: int = 8,
-                max_fraction: float = 0.05, depth: int = 29) -> list[tuple[int, int]] | None:
+def cone_ranges(
+    ra: float, dec: float, radius: float, *, max_ranges: int = 8, max_fraction: float = 0.05, depth: int = 29
+) -> list[tuple[int, int]] | None:
     """NESTED HEALPix index ranges at ``depth`` covering a cone, or None when not worth it.
 
     The cover is computed by ``cdshealpix`` at a depth whose cells are about half the radius,
@@ -476,7 +501,7 @@ def cone_ranges(ra: float, dec: float, radius: float, *, max_ranges: int = 8,
 
     padded = radius * (1 + 1e-9) + 1e-9
     cell = math.degrees(math.sqrt(4 * math.pi / 12))
-    level = int(math.floor(math.log2(cell / max(padded / 2, 1e-12))))
+    level = math.floor(math.log2(cell / max(padded / 2, 1e-12)))
     level = max(0, min(level, depth, 24))
     ipix, _, _ = nested.cone_search(
         Longitude(ra % 360.0, u.deg), Latitude(dec, u.deg), Angle(padded, u.deg), level, flat=True
@@ -493,7 +518,7 @@ def cone_ranges(ra: float, dec: float, radius: float, *, max_ranges: int = 8,
             ranges.append([lo, hi])
     while len(ranges) > max_ranges:
         gaps = [ranges[i + 1][0] - ranges[i][1] for i in range(len(ranges) - 1)]
-        i = int(np.argmin(gaps))
+        i = min(range(len(gaps)), key=gaps.__getitem__)
         ranges[i][1] = ranges[i + 1][1]
         del ranges[i + 1]
     return [(lo, hi - 1) for lo, hi in ranges]

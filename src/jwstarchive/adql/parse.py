@@ -82,10 +82,48 @@ _LENIENT = frozenset({"PUBLIC"})
 """Reserved words still accepted as regular identifiers (ESA's ``public`` column)."""
 
 _NON_SELECT = frozenset(
-    "INSERT UPDATE DELETE CREATE DROP ALTER ATTACH DETACH COPY PRAGMA SET EXPLAIN DESCRIBE SHOW "
-    "CALL INSTALL LOAD EXPORT IMPORT GRANT REVOKE BEGIN COMMIT ROLLBACK VACUUM CHECKPOINT USE "
-    "TRUNCATE MERGE REPLACE UPSERT EXECUTE PREPARE DECLARE SUMMARIZE PIVOT UNPIVOT FROM VALUES "
-    "TABLE".split()
+    {
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "CREATE",
+        "DROP",
+        "ALTER",
+        "ATTACH",
+        "DETACH",
+        "COPY",
+        "PRAGMA",
+        "SET",
+        "EXPLAIN",
+        "DESCRIBE",
+        "SHOW",
+        "CALL",
+        "INSTALL",
+        "LOAD",
+        "EXPORT",
+        "IMPORT",
+        "GRANT",
+        "REVOKE",
+        "BEGIN",
+        "COMMIT",
+        "ROLLBACK",
+        "VACUUM",
+        "CHECKPOINT",
+        "USE",
+        "TRUNCATE",
+        "MERGE",
+        "REPLACE",
+        "UPSERT",
+        "EXECUTE",
+        "PREPARE",
+        "DECLARE",
+        "SUMMARIZE",
+        "PIVOT",
+        "UNPIVOT",
+        "FROM",
+        "VALUES",
+        "TABLE",
+    }
 )
 
 _FUNCTION_HINTS = {
@@ -209,7 +247,7 @@ def _char_error(text: str, pos: int) -> str:
     char = text[pos]
     nxt = text[pos + 1 : pos + 2]
     if char == "[" or char == "]":
-        return "square-bracket identifiers are not ADQL: delimit names with double quotes"
+        return "square brackets are not ADQL: delimit names with double quotes (ADQL has no arrays)"
     if char == ":":
         if nxt == ":":
             return "'::' casts are not ADQL: use CAST(x AS type)"
@@ -403,8 +441,9 @@ class _Parser:
             return
         tok = self.start(node)
         if kind == "bool":
-            self.error(f"expected {what}, found a condition; conditions can only stand in WHERE, "
-                       "HAVING, ON and CASE WHEN", tok)
+            self.error(
+                f"expected {what}, found a condition; conditions can only stand in WHERE, HAVING, ON and CASE WHEN", tok
+            )
         if kind == "null":
             self.error(f"expected {what}, found NULL", tok)
         found = {"num": "a numeric expression", "str": "a string expression", "geom": "a geometry"}
@@ -713,8 +752,9 @@ class _Parser:
         if tok.kind == "string":
             self.error("a table name cannot be a string: only published tables can be queried", tok)
         if tok.kind == "word" and self.at_op("(", k=1):
-            self.error(f"table functions such as {tok.text}(...) are not ADQL: only published tables "
-                       "can be queried", tok)
+            self.error(
+                f"table functions such as {tok.text}(...) are not ADQL: only published tables can be queried", tok
+            )
         if not self.is_identifier(tok):
             self.unexpected("a table name or a subquery")
         names = [self.identifier("a table name")]
@@ -946,8 +986,10 @@ class _Parser:
             return self.mark(exp.Literal.string(tok.value), "vep", tok)
         if tok.kind == "op" and tok.text == "(":
             if self.at_word("SELECT", "WITH", k=1):
-                self.error("a subquery can only stand in FROM, after IN or after EXISTS; scalar subqueries "
-                           "are not ADQL", self.peek(1))
+                self.error(
+                    "a subquery can only stand in FROM, after IN or after EXISTS; scalar subqueries are not ADQL",
+                    self.peek(1),
+                )
             self.advance()
             self.enter(tok)
             inner = self.or_()
@@ -970,8 +1012,7 @@ class _Parser:
                     return self.aggregate()
                 return self.function_call()
             if up in ("TRUE", "FALSE"):
-                self.error("ADQL has no boolean literals: compare with 1 or 0 (or 'true' for boolean columns)",
-                           tok)
+                self.error("ADQL has no boolean literals: compare with 1 or 0 (or 'true' for boolean columns)", tok)
             if up in RESERVED_WORDS and up not in _LENIENT and up in ("SELECT", "FROM", "WHERE"):
                 self.unexpected("a value")
             return self.column_reference()
@@ -1082,8 +1123,10 @@ class _Parser:
             if hint:
                 self.error(f"unknown function {tok.text}: {hint}", tok)
             names = ", ".join(f.name for f in functions.FUNCTIONS)
-            self.error(f"unknown function {tok.text}; the functions available are {names}, "
-                       "COUNT, AVG, MIN, MAX, SUM and CAST", tok)
+            self.error(
+                f"unknown function {tok.text}; the functions available are {names}, COUNT, AVG, MIN, MAX, SUM and CAST",
+                tok,
+            )
         open_tok = self.expect_op("(")
         self.enter(open_tok)
         args: list[exp.Expression] = []
@@ -1157,8 +1200,7 @@ class _Parser:
             isinstance(node, exp.Column) and not isinstance(node.this, exp.Star)
         ):
             return
-        self.error(f"expected a point (POINT(...), CENTROID(...) or a point column) as {what}",
-                   self.start(node))
+        self.error(f"expected a point (POINT(...), CENTROID(...) or a point column) as {what}", self.start(node))
 
     def coordsys(self, node: exp.Expression) -> bool:
         return self.kind(node) == "null" or (isinstance(node, exp.Literal) and node.is_string)
@@ -1183,8 +1225,10 @@ class _Parser:
         self.arity(spec, args, tok)
         coordsys, rest = self.split_coordsys(args, (2,))
         if len(rest) != 2:
-            self.error("the first of three POINT arguments must be a coordinate system literal such as 'ICRS'",
-                       self.start(args[0]))
+            self.error(
+                "the first of three POINT arguments must be a coordinate system literal such as 'ICRS'",
+                self.start(args[0]),
+            )
         self.numbers(spec, rest)
         return d.Point(this=rest[0], expression=rest[1], coordsys=coordsys)
 

@@ -82,9 +82,20 @@ def _strip(node: exp.Expression) -> exp.Expression:
 
 
 _CONST_FUNCS: dict[type[exp.Expression], Callable[..., float]] = {
-    exp.Sqrt: math.sqrt, exp.Radians: math.radians, exp.Degrees: math.degrees, exp.Sin: math.sin,
-    exp.Cos: math.cos, exp.Tan: math.tan, exp.Asin: math.asin, exp.Acos: math.acos, exp.Atan: math.atan,
-    exp.Abs: abs, exp.Exp: math.exp, exp.Ln: math.log, d.Log10: math.log10, exp.Floor: math.floor,
+    exp.Sqrt: math.sqrt,
+    exp.Radians: math.radians,
+    exp.Degrees: math.degrees,
+    exp.Sin: math.sin,
+    exp.Cos: math.cos,
+    exp.Tan: math.tan,
+    exp.Asin: math.asin,
+    exp.Acos: math.acos,
+    exp.Atan: math.atan,
+    exp.Abs: abs,
+    exp.Exp: math.exp,
+    exp.Ln: math.log,
+    d.Log10: math.log10,
+    exp.Floor: math.floor,
     exp.Ceil: math.ceil,
 }
 
@@ -155,8 +166,9 @@ class PointRef:
 
     def healpix(self) -> exp.Expression:
         assert self.index is not None and self.alias is not None
-        return exp.Column(this=exp.to_identifier(self.index.healpix, quoted=True),
-                          table=exp.to_identifier(self.alias, quoted=True))
+        return exp.Column(
+            this=exp.to_identifier(self.index.healpix, quoted=True), table=exp.to_identifier(self.alias, quoted=True)
+        )
 
 
 def _indexed(ra: exp.Expression, dec: exp.Expression) -> tuple[str, PositionIndex] | None:
@@ -235,15 +247,19 @@ def point_of(node: exp.Expression) -> PointRef | None:
     if isinstance(node, exp.Column):
         col = node.meta.get("adql_column")
         if col is not None and col.xtype == "point" and col.datatype in ("double", "float"):
-            return PointRef(call("list_extract", node.copy(), exp.Literal.number(1)),
-                            call("list_extract", node.copy(), exp.Literal.number(2)))
+            return PointRef(
+                call("list_extract", node.copy(), exp.Literal.number(1)),
+                call("list_extract", node.copy(), exp.Literal.number(2)),
+            )
     if isinstance(node, d.Centroid | d.UserFunction | d.GeometryCast) or (
-        isinstance(node, exp.Column) and node.meta.get("adql_column") is not None
+        isinstance(node, exp.Column)
+        and node.meta.get("adql_column") is not None
         and node.meta["adql_column"].xtype == "point"
     ):
         enc = encoded(node)
-        return PointRef(call("list_extract", enc, exp.Literal.number(2)),
-                        call("list_extract", enc.copy(), exp.Literal.number(3)))
+        return PointRef(
+            call("list_extract", enc, exp.Literal.number(2)), call("list_extract", enc.copy(), exp.Literal.number(3))
+        )
     return None
 
 
@@ -257,8 +273,7 @@ def circle_of(node: exp.Expression) -> tuple[PointRef, exp.Expression, float | N
         return center, node.expression, const(node.expression)
     shape = const_shape(node) if isinstance(node, d.Region | d.GeometryCast) else None
     if isinstance(shape, geometry.Circle):
-        return (PointRef(num(shape.ra), num(shape.dec), value=(shape.ra, shape.dec)),
-                num(shape.radius), shape.radius)
+        return (PointRef(num(shape.ra), num(shape.dec), value=(shape.ra, shape.dec)), num(shape.radius), shape.radius)
     return None
 
 
@@ -284,8 +299,9 @@ def encoded(node: exp.Expression) -> exp.Expression:
         center = point_of(node.this)
         if center is None:
             raise UnsupportedFeature("the centre of BOX must be a point")
-        return call("adql_box", _copy(center.ra), _copy(center.dec), _copy(node.args["width"]),
-                    _copy(node.args["height"]))
+        return call(
+            "adql_box", _copy(center.ra), _copy(center.dec), _copy(node.args["width"]), _copy(node.args["height"])
+        )
     if isinstance(node, d.Polygon):
         parts: list[exp.Expression] = [num(3)]
         for vertex in node.expressions:
@@ -304,8 +320,11 @@ def encoded(node: exp.Expression) -> exp.Expression:
         col = node.meta.get("adql_column")
         if col is not None:
             if col.xtype in _CODES and col.datatype in ("double", "float"):
-                return call("list_concat", const_list([_CODES[col.xtype]]),
-                            exp.Cast(this=node.copy(), to=exp.DataType.build("ARRAY<DOUBLE>")))
+                return call(
+                    "list_concat",
+                    const_list([_CODES[col.xtype]]),
+                    exp.Cast(this=node.copy(), to=exp.DataType.build("ARRAY<DOUBLE>")),
+                )
             if col.datatype in ("char", "unicodeChar"):
                 return call("adql_stcs", node.copy())
             raise UnsupportedFeature(f"column {col.name} is not a geometry")
@@ -319,8 +338,9 @@ def _and(*conds: exp.Expression) -> exp.Expression:
 
 
 def _ranges(column: exp.Expression, ranges: list[tuple[int, int]]) -> exp.Expression:
-    tests = [exp.Between(this=column.copy(), low=exp.Literal.number(lo), high=exp.Literal.number(hi))
-             for lo, hi in ranges]
+    tests = [
+        exp.Between(this=column.copy(), low=exp.Literal.number(lo), high=exp.Literal.number(hi)) for lo, hi in ranges
+    ]
     return exp.Paren(this=exp.or_(*tests)) if len(tests) > 1 else tests[0]
 
 
@@ -332,9 +352,17 @@ def _dec_band(p: PointRef, dec0: exp.Expression, radius: exp.Expression) -> exp.
     )
 
 
-def cone(p: PointRef, center: PointRef, radius: exp.Expression, radius_value: float | None, *,
-         strict: bool = False, negate: bool = False, prefilter: bool = True,
-         ctx: Context | None = None) -> exp.Expression:
+def cone(
+    p: PointRef,
+    center: PointRef,
+    radius: exp.Expression,
+    radius_value: float | None,
+    *,
+    strict: bool = False,
+    negate: bool = False,
+    prefilter: bool = True,
+    ctx: Context | None = None,
+) -> exp.Expression:
     """``p`` within ``radius`` degrees of ``center`` (``strict``: closer than)."""
     if radius_value is not None and radius_value < 0:
         return exp.false() if not negate else exp.true()
@@ -342,8 +370,9 @@ def cone(p: PointRef, center: PointRef, radius: exp.Expression, radius_value: fl
         p, center = center, p
     pv, cv = p.vector(), center.vector()
     chord2 = exp.Add(
-        this=exp.Add(this=square(exp.Sub(this=pv[0], expression=cv[0])),
-                     expression=square(exp.Sub(this=pv[1], expression=cv[1]))),
+        this=exp.Add(
+            this=square(exp.Sub(this=pv[0], expression=cv[0])), expression=square(exp.Sub(this=pv[1], expression=cv[1]))
+        ),
         expression=square(exp.Sub(this=pv[2], expression=cv[2])),
     )
     if radius_value is not None:
@@ -358,8 +387,7 @@ def cone(p: PointRef, center: PointRef, radius: exp.Expression, radius_value: fl
     if prefilter and radius_value is not None:
         if p.index is not None and center.value is not None:
             max_ranges = ctx.options.get("max_ranges", MAX_RANGES) if ctx else MAX_RANGES
-            ranges = geometry.cone_ranges(*center.value, radius_value, max_ranges=max_ranges,
-                                          depth=p.index.depth)
+            ranges = geometry.cone_ranges(*center.value, radius_value, max_ranges=max_ranges, depth=p.index.depth)
             if ranges is not None and (ctx is None or ctx.options.get("healpix", True)):
                 filters.append(_ranges(p.healpix(), ranges))
         elif radius_value < 90:
@@ -367,22 +395,33 @@ def cone(p: PointRef, center: PointRef, radius: exp.Expression, radius_value: fl
     return _and(*filters, exact)
 
 
-def in_polygon(p: PointRef, poly: geometry.Polygon, *, negate: bool = False, prefilter: bool = True,
-               ctx: Context | None = None) -> exp.Expression:
+def in_polygon(
+    p: PointRef, poly: geometry.Polygon, *, negate: bool = False, prefilter: bool = True, ctx: Context | None = None
+) -> exp.Expression:
     """``p`` inside the constant polygon ``poly``."""
     if poly.convex:
         pv = p.vector()
         tests = [
-            exp.GTE(this=exp.Add(this=exp.Add(this=exp.Mul(this=_copy(pv[0]), expression=num(n[0])),
-                                              expression=exp.Mul(this=_copy(pv[1]), expression=num(n[1]))),
-                                 expression=exp.Mul(this=_copy(pv[2]), expression=num(n[2]))),
-                    expression=num(-1e-12))
+            exp.GTE(
+                this=exp.Add(
+                    this=exp.Add(
+                        this=exp.Mul(this=_copy(pv[0]), expression=num(n[0])),
+                        expression=exp.Mul(this=_copy(pv[1]), expression=num(n[1])),
+                    ),
+                    expression=exp.Mul(this=_copy(pv[2]), expression=num(n[2])),
+                ),
+                expression=num(-1e-12),
+            )
             for n in poly.normals
         ]
         exact = _and(*tests)
     else:
-        exact = exp.EQ(this=call("adql_contains", double_list([num(1), _copy(p.ra), _copy(p.dec)]),
-                                 const_list(geometry.encode(poly))), expression=exp.Literal.number(1))
+        exact = exp.EQ(
+            this=call(
+                "adql_contains", double_list([num(1), _copy(p.ra), _copy(p.dec)]), const_list(geometry.encode(poly))
+            ),
+            expression=exp.Literal.number(1),
+        )
     if negate:
         return exp.Not(this=exp.Paren(this=exact))
     cap = poly.bounding_circle()
@@ -393,8 +432,9 @@ def in_polygon(p: PointRef, poly: geometry.Polygon, *, negate: bool = False, pre
     return _and(bound, exact)
 
 
-def contains_predicate(inner: exp.Expression, outer: exp.Expression, ctx: Context, *,
-                       negate: bool = False, prefilter: bool = True) -> exp.Expression:
+def contains_predicate(
+    inner: exp.Expression, outer: exp.Expression, ctx: Context, *, negate: bool = False, prefilter: bool = True
+) -> exp.Expression:
     """SQL condition for ``CONTAINS(inner, outer) = 1`` (``negate``: ``= 0``)."""
     p = point_of(inner)
     if p is not None:
@@ -412,8 +452,9 @@ def contains_predicate(inner: exp.Expression, outer: exp.Expression, ctx: Contex
     return exp.Not(this=exp.Paren(this=test)) if negate else test
 
 
-def intersects_predicate(a: exp.Expression, b: exp.Expression, ctx: Context, *,
-                         negate: bool = False, prefilter: bool = True) -> exp.Expression:
+def intersects_predicate(
+    a: exp.Expression, b: exp.Expression, ctx: Context, *, negate: bool = False, prefilter: bool = True
+) -> exp.Expression:
     """SQL condition for ``INTERSECTS(a, b) = 1``."""
     if point_of(a) is not None:
         return contains_predicate(a, b, ctx, negate=negate, prefilter=prefilter)
@@ -479,8 +520,9 @@ def distance_sql(p1: PointRef, p2: PointRef) -> exp.Expression:
     """Great-circle distance in degrees, from the chord between the unit vectors."""
     a, b = p1.vector(), p2.vector()
     chord2 = exp.Add(
-        this=exp.Add(this=square(exp.Sub(this=a[0], expression=b[0])),
-                     expression=square(exp.Sub(this=a[1], expression=b[1]))),
+        this=exp.Add(
+            this=square(exp.Sub(this=a[0], expression=b[0])), expression=square(exp.Sub(this=a[1], expression=b[1]))
+        ),
         expression=square(exp.Sub(this=a[2], expression=b[2])),
     )
     half = exp.Div(this=call("SQRT", chord2), expression=exp.Literal.number(2))
@@ -521,9 +563,10 @@ def _area(node: d.Area, ctx: Context) -> exp.Expression:
         return num(geometry.area(shape))
     circle = circle_of(node.this)
     if circle is not None:
-        sr = exp.Mul(this=exp.Mul(this=exp.Literal.number(2), expression=exp.Pi()),
-                     expression=exp.Paren(this=exp.Sub(this=num(1), expression=call(
-                         "COS", call("RADIANS", _copy(circle[1]))))))
+        sr = exp.Mul(
+            this=exp.Mul(this=exp.Literal.number(2), expression=exp.Pi()),
+            expression=exp.Paren(this=exp.Sub(this=num(1), expression=call("COS", call("RADIANS", _copy(circle[1]))))),
+        )
         return exp.Mul(this=sr, expression=num((180 / math.pi) ** 2))
     return call("adql_area", encoded(node.this))
 
@@ -562,8 +605,7 @@ def _truncate(node: exp.Trunc, ctx: Context) -> exp.Expression:
     if decimals is None:
         return call("TRUNC", node.this)
     scale = call("POWER", num(10), decimals)
-    return exp.Div(this=call("TRUNC", exp.Mul(this=paren(node.this), expression=scale)),
-                   expression=scale.copy())
+    return exp.Div(this=call("TRUNC", exp.Mul(this=paren(node.this), expression=scale)), expression=scale.copy())
 
 
 def _udf_truth(condition: exp.Expression) -> exp.Expression:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,8 +105,16 @@ def _literals(tree: exp.Expression) -> None:
             lit.set("this", text + "e0")
 
 
-_CASTS = {"short": "SMALLINT", "int": "INT", "long": "BIGINT", "float": "FLOAT", "double": "DOUBLE",
-          "char": "VARCHAR", "unicodeChar": "VARCHAR", "boolean": "BOOLEAN"}
+_CASTS = {
+    "short": "SMALLINT",
+    "int": "INT",
+    "long": "BIGINT",
+    "float": "FLOAT",
+    "double": "DOUBLE",
+    "char": "VARCHAR",
+    "unicodeChar": "VARCHAR",
+    "boolean": "BOOLEAN",
+}
 
 
 def _cast_type(col: Column) -> exp.DataType | None:
@@ -153,9 +162,11 @@ def apply_rules(tree: exp.Expression, ruleset: backends.RuleSet, ctx: Context) -
     return root
 
 
-def _generate(tree: exp.Expression, backend: str, checked: bool) -> str:
+def _generate(
+    tree: exp.Expression, backend: str, checked: bool, options: Mapping[str, Any] | None = None
+) -> str:
     spec = backends.get(backend)
-    ctx = Context(backend, spec.dialect, checked)
+    ctx = Context(backend, spec.dialect, checked, dict(options or {}))
     _relations(tree, ctx)
     _joins(tree)
     _literals(tree)
@@ -169,7 +180,13 @@ def _generate(tree: exp.Expression, backend: str, checked: bool) -> str:
     return sql
 
 
-def translate(query: str | exp.Expression, backend: str = "duckdb", catalog: TableCatalog | None = None) -> str:
+def translate(
+    query: str | exp.Expression,
+    backend: str = "duckdb",
+    catalog: TableCatalog | None = None,
+    *,
+    options: Mapping[str, Any] | None = None,
+) -> str:
     """Translate ADQL to the SQL of ``backend``.
 
     Parameters
@@ -182,6 +199,10 @@ def translate(query: str | exp.Expression, backend: str = "duckdb", catalog: Tab
         The published tables. With a catalog, names are resolved and checked and ``*`` is
         expanded; without one the translation is purely syntactic (for tests and tools; a service
         must pass its catalog, or better use :func:`compile`).
+    options
+        Backend tuning, mainly for tests and benchmarks: ``healpix`` (bool, default True) turns
+        the DuckDB HEALPix range prefilter on or off; ``max_ranges`` (int, default 8) caps the
+        number of index ranges.
 
     Returns
     -------
@@ -205,12 +226,10 @@ def translate(query: str | exp.Expression, backend: str = "duckdb", catalog: Tab
     tree = parse(query) if isinstance(query, str) else query.copy()
     if catalog is not None:
         check(tree, catalog, backend=backend)
-    return _generate(tree, backend, catalog is not None)
+    return _generate(tree, backend, catalog is not None, options)
 
 
-def compile(  # noqa: A001 - the verb is the point
-    text: str, catalog: TableCatalog, *, backend: str = "duckdb", maxrec: int | None = None
-) -> CompiledQuery:
+def compile(text: str, catalog: TableCatalog, *, backend: str = "duckdb", maxrec: int | None = None) -> CompiledQuery:
     """Parse, check and translate one ADQL query for execution.
 
     Parameters
@@ -224,6 +243,8 @@ def compile(  # noqa: A001 - the verb is the point
     maxrec
         The service's row limit; the SQL then returns at most ``maxrec + 1`` rows so that an
         overflow can be detected, keeping the query's ORDER BY.
+    options
+        Backend tuning, as for :func:`translate`.
 
     Returns
     -------
@@ -239,5 +260,5 @@ def compile(  # noqa: A001 - the verb is the point
     tree = parse(text)
     checked = check(tree, catalog, backend=backend)
     limit = _apply_maxrec(tree, maxrec)
-    sql = _generate(tree, backend, True)
+    sql = _generate(tree, backend, True, options)
     return CompiledQuery(sql, checked.columns, checked.tables, limit)

@@ -341,16 +341,12 @@ def _keywords(row: Mapping[str, Any]) -> dict[str, Any]:
     if "EXP_TYPE" not in kw and row.get("exp_type"):
         kw["EXP_TYPE"] = str(row["exp_type"])
     if not any(k in kw for k in ("FILTER", "PUPIL", "GRATING")) and row.get("filters"):
-        for element in str(row["filters"]).split(";"):
-            element = element.strip().upper()
-            if not element:
-                continue
-            if kw.get("INSTRUME") == "NIRSPEC" and (element.startswith("G") or element == "PRISM"):
-                kw.setdefault("GRATING", element)
-            elif re.match(r"^F\d", element) and "FILTER" not in kw:
-                kw["FILTER"] = element
-            else:
-                kw.setdefault("PUPIL", element)
+        # the composite's ';'-separated elements: FILTER first, then PUPIL (GRATING for NIRSpec)
+        elements = [e.strip().upper() for e in str(row["filters"]).split(";")]
+        second = "GRATING" if kw.get("INSTRUME") == "NIRSPEC" else "PUPIL"
+        for key, element in zip(("FILTER", second), elements, strict=False):
+            if element:
+                kw[key] = element
     if "PROGRAM" not in kw and row.get("program_id"):
         kw["PROGRAM"] = str(row["program_id"]).zfill(5)
     return kw
