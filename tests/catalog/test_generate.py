@@ -275,3 +275,21 @@ def test_a_264_observation_nircam_program_has_lre5_proportions() -> None:
     assert len(products) > 17_000
     assert 0.65 < n_gs / len(products) < 0.75
     assert 250 <= n_uncal <= 800
+
+
+def test_random_programs_follow_jwst_naming_in_every_mode() -> None:
+    import random
+
+    from jwstarchive.catalog.generate import ARCHIVE_END, ARCHIVE_START, program_rows
+    from jwstarchive.catalog.model import PRODUCT
+    from jwstarchive.catalog.programs import random_program
+
+    rng = random.Random(7)
+    modes = set()
+    filename = PRODUCT.column_names.index("filename")
+    for num in range(1000, 1300):
+        plan = random_program(rng, num, ARCHIVE_START, ARCHIVE_END)
+        modes.add(plan.observations[0].mode)
+        for row in program_rows(plan)["product"]:
+            assert str(naming.parse_filename(row[filename])) == row[filename]
+    assert len(modes) >= 15

@@ -154,8 +154,8 @@ SETUPS: tuple[Setup, ...] = (
         (8, 12),
         (20, 60),
         (1, 5),
-        level2=("rate", "rateints", "calints"),
-        level3=("psfstack", "psfalign", "psfsub", "i2d"),
+        level2=("rate", "rateints", "calints", "psfalign", "psfsub"),
+        level3=("psfstack", "i2d"),
         asn3="coron3",
     ),
     Setup(
@@ -330,8 +330,8 @@ SETUPS: tuple[Setup, ...] = (
         (5, 12),
         (60, 300),
         (1,),
-        level2=("rate", "rateints", "calints"),
-        level3=("ami", "amiavg", "aminorm"),
+        level2=("rate", "rateints", "calints", "ami"),
+        level3=("amiavg", "aminorm"),
         asn3="ami3",
     ),
     Setup(
@@ -434,8 +434,8 @@ SETUPS: tuple[Setup, ...] = (
         (50, 200),
         (20, 100),
         (1, 5),
-        level2=("rate", "rateints", "calints"),
-        level3=("psfstack", "psfalign", "psfsub", "i2d"),
+        level2=("rate", "rateints", "calints", "psfalign", "psfsub"),
+        level3=("psfstack", "i2d"),
         asn3="coron3",
     ),
     Setup(
