@@ -7,6 +7,7 @@
   it prints. Teardown sends SIGTERM and checks the exit status is 0 and stderr holds no
   traceback.
 * ``fresh_server`` (function): the same with state of its own, for jobs, users and restarts.
+* ``http`` (an httpx client that does not follow redirects), ``run_jwstarchive``, ``stilts``, ``uid``.
 
 Markers: ``slow``, ``compat``, ``postgres`` run by default; ``browser`` needs ``--browser``
 and ``remote`` needs ``--remote`` (never in CI).
@@ -21,13 +22,18 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    import httpx
+
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
+USER_AGENT = "jwstarchive-tests/0.1 (IVOA-test)"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 
@@ -104,6 +110,7 @@ class ServerProcess:
         self.url = ""
         self.first_line = ""
         self._starts = 0
+        self._drainer = threading.Thread()
         self.stderr_path = log_dir / "server-0.stderr"
 
     @property
@@ -136,7 +143,8 @@ class ServerProcess:
         prefix = "Serving jwstarchive at "
         assert self.first_line.startswith(prefix), self.first_line
         self.url = self.first_line[len(prefix) :]
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
         return self
 
     def _drain(self) -> None:
@@ -158,7 +166,8 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-                pytest.fail("server did not stop within %d s of signal %d" % (STOP_TIMEOUT, sig))
+                pytest.fail(f"server did not stop within {STOP_TIMEOUT:g} s of signal {sig}")
+        self._drainer.join(5)
         if self.proc.stdout is not None:
             self.proc.stdout.close()
         return self.proc.returncode
@@ -224,6 +233,32 @@ def stilts() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return found
+
+
+@pytest.fixture
+def run_jwstarchive() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``jwstarchive ARGS`` from this checkout; returns the completed process (text output)."""
+
+    def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            jwstarchive_command(*args),
+            env=subprocess_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """An HTTP client for the servers (it does not follow redirects: tests look at 303s)."""
+    import httpx
+
+    with httpx.Client(timeout=120, headers={"User-Agent": USER_AGENT}) as client:
+        yield client
 
 
 @pytest.fixture

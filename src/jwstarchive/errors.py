@@ -140,7 +140,7 @@ class JWSTArchiveWarning(UserWarning):
     """Base of every warning jwstarchive issues."""
 
 
-class OverflowWarning(JWSTArchiveWarning):  # noqa: A001 - the VO name for a result cut at MAXREC
+class OverflowWarning(JWSTArchiveWarning):
     """A result was cut at MAXREC."""
 
 

@@ -60,7 +60,7 @@ def write(key: str, result: ResultSet) -> bytes:
     return b"".join(FORMATS.find(key).writer(result))
 
 
-def read_votable(data: bytes):  # type: ignore[no-untyped-def]
+def read_votable(data: bytes):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return parse(io.BytesIO(data), verify="exception")
@@ -102,7 +102,7 @@ def test_votable_overflow_is_reported_after_the_table(key: str) -> None:
 
 @pytest.mark.parametrize("key", ["votable", "votable/b2"], ids=["tabledata", "binary2"])
 def test_votable_failure_mid_stream_ends_with_error_status(key: str) -> None:
-    def failing():  # type: ignore[no-untyped-def]
+    def failing():
         yield from batches(1)
         raise QueryRefused("query exceeded the execution time limit of 1 s")
 
@@ -119,6 +119,19 @@ def test_votable_without_rows_keeps_declared_fields(key: str) -> None:
     table = vot.get_first_table()
     assert [f.name for f in table.fields] == [c.name for c in COLUMNS]
     assert len(table.to_table()) == 0
+
+
+def test_non_ascii_in_char_columns() -> None:
+    """VOTable char is ASCII: BINARY2 writes ``?`` for other characters (astropy cannot decode
+    them); TABLEDATA keeps the UTF-8 text, which readers accept (astropy warns W55)."""
+    batch = pa.record_batch([pa.array(["Cartwheel é", "ok", None])], names=["name"])
+    result = ResultSet((Column("name", "char", "*"),), iter([batch]))
+    table = read_votable(write("votable/b2", result)).get_first_table().to_table()
+    assert table["name"][0] == "Cartwheel ?" and table["name"][1] == "ok"
+    result = ResultSet((Column("name", "char", "*"),), iter([batch]))
+    with pytest.warns(Warning, match="W55"):
+        table = parse(io.BytesIO(write("votable", result)), verify="warn").get_first_table().to_table()
+    assert table["name"][0] == "Cartwheel é"
 
 
 def test_binary2_streams_in_chunks() -> None:

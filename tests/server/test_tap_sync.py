@@ -21,7 +21,7 @@ from votables import error_message, parse_votable, query_status
 MAIN_QUERY = "SELECT TOP 7 observationid, calibrationlevel, target_ra, target_dec FROM jwst.main ORDER BY observationid"
 
 
-def sync(http: httpx.Client, server, method: str = "POST", **params: str) -> httpx.Response:  # type: ignore[no-untyped-def]
+def sync(http: httpx.Client, server, method: str = "POST", **params: str) -> httpx.Response:
     params = {"REQUEST": "doQuery", "LANG": "ADQL", **params}
     url = server.tap + "/sync"
     if method == "GET":
@@ -29,7 +29,7 @@ def sync(http: httpx.Client, server, method: str = "POST", **params: str) -> htt
     return http.post(url, data=params)
 
 
-def test_get_and_post_give_the_same_rows(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_get_and_post_give_the_same_rows(http, live_server) -> None:
     got = sync(http, live_server, "GET", QUERY=MAIN_QUERY)
     posted = sync(http, live_server, "POST", QUERY=MAIN_QUERY)
     assert got.status_code == posted.status_code == 200
@@ -41,7 +41,7 @@ def test_get_and_post_give_the_same_rows(http, live_server) -> None:  # type: ig
     assert query_status(got.content) == [("OK", "")]
 
 
-def test_parameter_names_are_case_insensitive(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_parameter_names_are_case_insensitive(http, live_server) -> None:
     response = http.get(
         live_server.tap + "/sync",
         params={"request": "doQuery", "lang": "adql", "query": MAIN_QUERY, "responseformat": "csv", "maxrec": "3"},
@@ -51,7 +51,7 @@ def test_parameter_names_are_case_insensitive(http, live_server) -> None:  # typ
     assert len(response.text.strip().splitlines()) == 1 + 3
 
 
-def test_fields_carry_the_published_metadata(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_fields_carry_the_published_metadata(http, live_server) -> None:
     table = parse_votable(sync(http, live_server, QUERY=MAIN_QUERY).content).get_first_table()
     fields = {f.name: f for f in table.fields}
     assert fields["target_ra"].unit == "deg"
@@ -61,7 +61,7 @@ def test_fields_carry_the_published_metadata(http, live_server) -> None:  # type
 
 
 @pytest.mark.parametrize("lang", ["ADQL", "ADQL-2.0", "ADQL-2.1", "adql"])
-def test_lang_versions(http, live_server, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_lang_versions(http, live_server, lang: str) -> None:
     assert sync(http, live_server, LANG=lang, QUERY=MAIN_QUERY).status_code == 200
 
 
@@ -93,19 +93,19 @@ def _rows(key: str, body: bytes) -> int:
         ("parquet", "application/vnd.apache.parquet"),
     ],
 )
-def test_each_output_format(http, live_server, fmt: str, media_type: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_output_format(http, live_server, fmt: str, media_type: str) -> None:
     response = sync(http, live_server, QUERY=MAIN_QUERY, RESPONSEFORMAT=fmt)
     assert response.status_code == 200, response.text[:500]
     assert response.headers["content-type"].replace(" ", "").startswith(media_type)
     assert _rows(fmt, response.content) == 7
 
 
-def test_format_parameter_of_tap_1_0(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_format_parameter_of_tap_1_0(http, live_server) -> None:
     response = sync(http, live_server, QUERY=MAIN_QUERY, FORMAT="csv")
     assert response.headers["content-type"].startswith("text/csv")
 
 
-def test_maxrec_overflow_is_marked_after_the_table(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_maxrec_overflow_is_marked_after_the_table(http, live_server) -> None:
     response = sync(http, live_server, QUERY="SELECT observationid FROM jwst.main", MAXREC="5")
     assert response.status_code == 200
     assert len(parse_votable(response.content).get_first_table().to_table()) == 5
@@ -114,13 +114,13 @@ def test_maxrec_overflow_is_marked_after_the_table(http, live_server) -> None:  
     assert text.index("</TABLE>") < text.index('value="OVERFLOW"')
 
 
-def test_top_below_maxrec_is_no_overflow(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_top_below_maxrec_is_no_overflow(http, live_server) -> None:
     response = sync(http, live_server, QUERY="SELECT TOP 5 observationid FROM jwst.main", MAXREC="5")
     assert query_status(response.content) == [("OK", "")]
     assert len(parse_votable(response.content).get_first_table().to_table()) == 5
 
 
-def test_maxrec_zero_returns_metadata_only(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_maxrec_zero_returns_metadata_only(http, live_server) -> None:
     response = sync(http, live_server, QUERY=MAIN_QUERY, MAXREC="0")
     table = parse_votable(response.content).get_first_table()
     assert [f.name for f in table.fields] == ["observationid", "calibrationlevel", "target_ra", "target_dec"]
@@ -128,14 +128,14 @@ def test_maxrec_zero_returns_metadata_only(http, live_server) -> None:  # type: 
     assert ("OVERFLOW", "") in query_status(response.content)
 
 
-def test_multipart_post(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_multipart_post(http, live_server) -> None:
     files = {"QUERY": (None, MAIN_QUERY), "LANG": (None, "ADQL"), "FORMAT": (None, "csv")}
     response = http.post(live_server.tap + "/sync", files=files)
     assert response.status_code == 200, response.text
     assert len(response.text.strip().splitlines()) == 8
 
 
-def test_esa_client_request_shape(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_esa_client_request_shape(http, live_server) -> None:
     """What astroquery's TapPlus sends: injected TOP 2000 after a double space, PHASE=RUN, Accept: text/plain."""
     body = (
         "REQUEST=doQuery&LANG=ADQL&FORMAT=votable&tapclient=ASTROQUERY"
@@ -157,7 +157,7 @@ def _votable_bytes(table: Table) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def some_observations(live_server) -> list[str]:  # type: ignore[no-untyped-def]
+def some_observations(live_server) -> list[str]:
     with httpx.Client(timeout=60) as client:
         response = client.post(
             live_server.tap + "/sync",
@@ -166,7 +166,7 @@ def some_observations(live_server) -> list[str]:  # type: ignore[no-untyped-def]
     return [row[0] for row in csv.reader(response.text.strip().splitlines()[1:])]
 
 
-def test_inline_upload_joined_with_a_catalog_table(http, live_server, some_observations) -> None:  # type: ignore[no-untyped-def]
+def test_inline_upload_joined_with_a_catalog_table(http, live_server, some_observations) -> None:
     mine = Table({"obs": some_observations, "tag": [10, 20, 30]})
     files = {
         "REQUEST": (None, "doQuery"),
@@ -187,7 +187,7 @@ def test_inline_upload_joined_with_a_catalog_table(http, live_server, some_obser
 
 
 @pytest.fixture
-def votable_url(some_observations) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def votable_url(some_observations) -> Iterator[str]:
     body = _votable_bytes(Table({"obs": some_observations[:2]}))
 
     class Handler(BaseHTTPRequestHandler):
@@ -209,7 +209,7 @@ def votable_url(some_observations) -> Iterator[str]:  # type: ignore[no-untyped-
     server.server_close()
 
 
-def test_upload_by_url(http, live_server, votable_url) -> None:  # type: ignore[no-untyped-def]
+def test_upload_by_url(http, live_server, votable_url) -> None:
     response = sync(
         http,
         live_server,
@@ -242,7 +242,7 @@ def test_upload_by_url(http, live_server, votable_url) -> None:  # type: ignore[
         ({"QUERY": "SELECT read_csv('/etc/passwd')"}, ""),
     ],
 )
-def test_refusals_are_400_error_votables(http, live_server, params: dict[str, str], needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_are_400_error_votables(http, live_server, params: dict[str, str], needle: str) -> None:
     response = sync(http, live_server, **params)
     assert response.status_code == 400, response.text[:500]
     assert response.headers["content-type"].startswith("application/x-votable+xml")
@@ -251,7 +251,7 @@ def test_refusals_are_400_error_votables(http, live_server, params: dict[str, st
     assert needle in message
 
 
-def test_upload_that_is_not_a_votable(http, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_upload_that_is_not_a_votable(http, live_server) -> None:
     files = {
         "QUERY": (None, "SELECT * FROM TAP_UPLOAD.t"),
         "LANG": (None, "ADQL"),
@@ -261,3 +261,33 @@ def test_upload_that_is_not_a_votable(http, live_server) -> None:  # type: ignor
     response = http.post(live_server.tap + "/sync", files=files)
     assert response.status_code == 400
     assert "not a readable VOTable" in error_message(response)
+
+
+def test_astroquery_style_multipart_upload(http, live_server, some_observations) -> None:
+    """TapPlus's hand-made multipart: unquoted ``===<ms>===`` boundary, bogus part Content-Type."""
+    boundary = "===1700000000000==="
+    votable = _votable_bytes(Table({"obs": some_observations})).decode()
+    fields = {
+        "REQUEST": "doQuery",
+        "LANG": "ADQL",
+        "FORMAT": "votable",
+        "tapclient": "ASTROQUERY",
+        "QUERY": "SELECT  TOP 2000 * FROM tap_upload.mine",
+        "UPLOAD": "mine,param:mine",
+        "format": "votable",
+    }
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="mine"; filename="mine.vot"\r\n'
+        f"Content-Type: None\r\n\r\n{votable}\r\n--{boundary}--\r\n"
+    )
+    response = http.post(
+        live_server.tap + "/sync",
+        content="".join(parts).encode(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "text/plain"},
+    )
+    assert response.status_code == 200, response.text[:800]
+    assert len(parse_votable(response.content).get_first_table().to_table()) == len(some_observations)

@@ -8,14 +8,20 @@ from typing import Any
 
 import httpx
 
+#: astropy warnings about catalogue content rather than document structure (UCD vocabulary).
+CONTENT_WARNINGS = ("W06",)
+
 
 def parse_votable(data: bytes) -> Any:
-    """Parse a VOTable strictly (any astropy warning fails the test)."""
+    """Parse a VOTable; any astropy warning about its structure fails the test."""
     from astropy.io.votable import parse
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return parse(io.BytesIO(data), verify="exception")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        vot = parse(io.BytesIO(data), verify="warn")
+    problems = [str(w.message) for w in caught if not any(code in str(w.message) for code in CONTENT_WARNINGS)]
+    assert not problems, problems[:5]
+    return vot
 
 
 def query_status(data: bytes) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """Result-column metadata: VOTable datatype, arraysize, xtype, unit and UCD of ADQL expressions.
 
 :func:`describe` works on a tree that :mod:`.check` has resolved: column references carry their
-published :class:`~jwstarchive.catalog.tables.Column` in ``node.meta["adql_column"]``.
+published :class:`~jwstarchive.catalog.tables.Column` in ``node.meta["adql_column"]`` (see :func:`.dialect.pinned`).
 Geometry values are DALI arrays (``double[2]`` point, ``double[3]`` circle, ``double[*]``
 polygon, degrees), as TAP 1.1 / DALI 1.1 define them.
 """
@@ -157,7 +157,7 @@ def describe(node: exp.Expression) -> Column:
     if isinstance(node, exp.Alias | exp.Paren):
         return describe(node.this)
     if isinstance(node, exp.Column):
-        col = node.meta.get("adql_column") if node._meta else None
+        col = d.pinned(node, "adql_column")
         return col if col is not None else _double()
     if isinstance(node, exp.Literal):
         return _literal(node)
@@ -174,17 +174,29 @@ def describe(node: exp.Expression) -> Column:
     if isinstance(node, d.GeometryCast):
         return _geometry(node.args["to"], _adql(node))
     if isinstance(node, exp.Coalesce):
-        for arg in [node.this, *node.expressions]:
-            if not isinstance(arg, exp.Null):
-                return replace(describe(arg), description=_adql(node))
-        return _char()
+        return replace(_common([node.this, *node.expressions]), description=_adql(node))
     if isinstance(node, exp.Case):
-        for branch in node.args.get("ifs") or []:
-            if not isinstance(branch.args["true"], exp.Null):
-                return replace(describe(branch.args["true"]), description=_adql(node))
-        default = node.args.get("default")
-        return describe(default) if default is not None else _char()
+        branches = [b.args["true"] for b in node.args.get("ifs") or []]
+        if node.args.get("default") is not None:
+            branches.append(node.args["default"])
+        return replace(_common(branches), description=_adql(node))
     return _function(node)
+
+
+def _common(values: list[exp.Expression]) -> Column:
+    """The type of a value chosen among ``values`` (CASE, COALESCE): numbers widen, else text."""
+    described = [describe(v) for v in values if not isinstance(v, exp.Null)]
+    if not described:
+        return _char()
+    first = described[0]
+    kinds = {c.datatype for c in described}
+    if len(described) == 1 or (len(kinds) == 1 and len({(c.arraysize, c.xtype) for c in described}) == 1):
+        return first
+    if kinds <= set(_INTEGERS):
+        return Column("expr", "long", unit=first.unit)
+    if kinds <= set(_INTEGERS) | set(_FLOATS):
+        return Column("expr", "double", unit=first.unit)
+    return _char()
 
 
 def _function(node: exp.Expression) -> Column:
@@ -253,7 +265,7 @@ def default_name(node: exp.Expression) -> str:
     if isinstance(node, exp.Paren):
         return default_name(node.this)
     if isinstance(node, exp.Column) and not isinstance(node.this, exp.Star):
-        col = node.meta.get("adql_column") if node._meta else None
+        col = d.pinned(node, "adql_column")
         return col.name if col is not None else node.name
     if isinstance(node, exp.Cast | d.GeometryCast):
         return default_name(node.this)

@@ -197,7 +197,7 @@ class _Checker:
             items.append(exp.Alias(this=item, alias=_quoted(name)))
         select.set("expressions", items)
         result = [replace(col, name=name) for col, name in zip(outputs, names, strict=True)]
-        select.meta["adql_outputs"] = result
+        d.pin(select, "adql_outputs", result)
         for key in ("where", "having"):
             clause = select.args.get(key)
             if clause is not None:
@@ -275,7 +275,7 @@ class _Checker:
         table = self.lookup(ident, schema, node)
         alias = self.unique(given_ident.name if given_ident is not None else table.name)
         node.set("alias", exp.TableAlias(this=_quoted(alias)))
-        node.meta["adql_table"] = table
+        d.pin(node, "adql_table", table)
         self.tables.setdefault(table.qualified.lower(), table)
         return Source(alias, list(table.columns), table=table, given_alias=given_ident)
 
@@ -325,8 +325,8 @@ class _Checker:
                     node = exp.Column(this=_quoted(col.name))
                 else:
                     node = exp.Column(this=_quoted(col.name), table=_quoted(source.alias))
-                node.meta["adql_column"] = col
-                node.meta["adql_source"] = source
+                d.pin(node, "adql_column", col)
+                d.pin(node, "adql_source", source)
                 out.append(node)
         return out
 
@@ -339,7 +339,7 @@ class _Checker:
                 self.query(current, scope)
                 continue
             if isinstance(current, exp.Column):
-                if "adql_column" not in current.meta:
+                if d.pinned(current, "adql_column") is None:
                     self.column(current, scope, aliases)
                 continue
             if isinstance(current, d.UserFunction):
@@ -378,7 +378,7 @@ class _Checker:
                 if key in current.merged and (not ident.quoted or current.merged[key][0].name == ident.name):
                     col, _ = current.merged[key]
                     node.set("this", _quoted(col.name))
-                    node.meta["adql_column"] = col
+                    d.pin(node, "adql_column", col)
                     return
                 sources = [s for s in current.sources if s.find(ident) is not None]
                 if len(sources) > 1:
@@ -391,7 +391,7 @@ class _Checker:
                     return
                 if aliases and current is scope and key in scope.aliases:
                     node.set("this", _quoted(scope.aliases[key]))
-                    node.meta["adql_column"] = Column(scope.aliases[key], "double")
+                    d.pin(node, "adql_column", Column(scope.aliases[key], "double"))
                     return
             current = current.parent
         if table is not None:
@@ -410,8 +410,8 @@ class _Checker:
         node.set("table", _quoted(source.alias))
         node.set("db", None)
         node.set("catalog", None)
-        node.meta["adql_column"] = col
-        node.meta["adql_source"] = source
+        d.pin(node, "adql_column", col)
+        d.pin(node, "adql_source", source)
 
     def user_function(self, node: d.UserFunction) -> None:
         spec = functions.lookup(node.name)
@@ -461,7 +461,7 @@ class _Checker:
             factor = float(source_unit.to(target_unit))
         except (ValueError, units.UnitsError):
             raise _refuse(f"IN_UNIT: cannot convert {source} to {target}", node) from None
-        node.meta["adql_factor"] = factor
+        d.pin(node, "adql_factor", factor)
 
 
 def check(tree: exp.Expression, catalog: TableCatalog | None, *, backend: str = "duckdb") -> CheckedQuery:

@@ -38,11 +38,40 @@ __all__ = [
     "InUnit",
     "Intersects",
     "Log10",
+    "Pinned",
     "Point",
     "Polygon",
     "Region",
     "UserFunction",
+    "pin",
+    "pinned",
 ]
+
+
+class Pinned:
+    """A node annotation that sqlglot shares instead of deep-copying when it copies a tree."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __deepcopy__(self, memo: Any) -> Pinned:
+        return self
+
+    def __copy__(self) -> Pinned:
+        return self
+
+
+def pin(node: exp.Expression, key: str, value: Any) -> None:
+    """Annotate ``node`` with ``value`` under ``key`` (kept by reference through copies)."""
+    node.meta[key] = Pinned(value)
+
+
+def pinned(node: exp.Expression, key: str) -> Any:
+    """The annotation ``key`` of ``node``, or None."""
+    value = node.meta_get(key)
+    return value.value if isinstance(value, Pinned) else value
 
 
 class _AdqlFunc(exp.Expression, exp.Func):
@@ -221,6 +250,13 @@ class ADQL(Dialect):
         """Writes ``TOP n`` for limits and ADQL spellings for functions."""
 
         LIMIT_IS_TOP = True
+        TYPE_MAPPING: ClassVar[dict[exp.DataType.Type, str]] = {
+            **_BaseGenerator.TYPE_MAPPING,
+            exp.DataType.Type.INT: "INTEGER",
+            exp.DataType.Type.FLOAT: "REAL",
+            exp.DataType.Type.DOUBLE: "DOUBLE PRECISION",
+            exp.DataType.Type.TEXT: "VARCHAR",
+        }
         TRANSFORMS: ClassVar[dict[type[exp.Expression], Any]] = {
             **_BaseGenerator.TRANSFORMS,
             Point: _point_sql,

@@ -125,7 +125,14 @@ class Polygon:
         p = np.atleast_2d(p)
         if self.convex:
             return np.all(p @ self.normals.T >= -_EPS, axis=1)
-        return _winding_inside(p, self.vectors)
+        # The winding number on a point's tangent plane also counts the antipodal region, so
+        # only points within the bounding cap are tested.
+        cap = self.bounding_circle()
+        near = p @ unit_vector(cap.ra, cap.dec) >= math.cos(math.radians(min(cap.radius * (1 + 1e-9) + 1e-9, 180)))
+        inside = np.zeros(len(p), dtype=bool)
+        if near.any():
+            inside[near] = _winding_inside(p[near], self.vectors)
+        return inside
 
     def bounding_circle(self) -> Circle:
         """A cap containing the polygon (centred on the vertex mean)."""

@@ -10,8 +10,12 @@ exactly what the rest of the pipeline sees, and every error carries a 1-based li
 column.
 
 Accepted beyond the BNF, because real clients send it: ``CASE`` expressions, an unquoted
-column named ``public``, a trailing ``;``, ``Point(NULL, ...)`` as coordinate system,
-``IS [NOT] NULL`` on any value, and joins without a join condition (the grammar allows them).
+column named ``public``, a trailing ``;``, ``*`` next to other select items (astroquery's
+``SELECT DISTANCE(...) AS dist, *``), ``Point(NULL, ...)`` as coordinate system and
+``IS [NOT] NULL`` on any value. Refused although the BNF lets them through: set functions in
+``WHERE``/``ON`` and ``NATURAL JOIN ... ON/USING``. Unknown function names are syntax errors
+unless they carry a user-defined-function prefix (``ivo_``, ``gavo_``, ``eso_``), which the
+checker then accepts only for the functions this service implements.
 
 Resource limits: the text length, the nesting depth of parentheses, function calls and
 subqueries, the length of ``IN`` lists and the number of polygon vertices are capped, and
@@ -48,35 +52,15 @@ MAX_IN_LIST = 10_000
 """Most values in one ``IN (...)`` list."""
 MAX_POLYGON_VERTICES = 2_000
 """Most vertices in one ``POLYGON``."""
-MAX_ARGS = 2 * MAX_POLYGON_VERTICES + 1
+MAX_ARGS = 2 * MAX_POLYGON_VERTICES + 10
+_MAX_ROWS = 2**63 - 1
 
-_ADQL_RESERVED = """
-ABS ACOS AREA ASIN ATAN ATAN2 BIGINT BOX CAST CEILING CENTROID CHAR CIRCLE COALESCE CONTAINS
-COORD1 COORD2 COORDSYS COS COT DEGREES DISTANCE DOUBLE EXP FLOOR INTEGER INTERSECTS IN_UNIT LOG
-LOG10 MOD NULL PI POINT POLYGON POWER PRECISION RADIANS REAL REGION RAND ROUND SIN SMALLINT SQRT
-TIMESTAMP TOP TAN TRUNCATE VARCHAR OFFSET
-"""
-_SQL_RESERVED = """
-ABSOLUTE ACTION ADD ALL ALLOCATE ALTER AND ANY ARE AS ASC ASSERTION AT AUTHORIZATION AVG BEGIN
-BETWEEN BIT BIT_LENGTH BOTH BY CASCADE CASCADED CASE CATALOG CHARACTER CHAR_LENGTH
-CHARACTER_LENGTH CHECK CLOSE COLLATE COLLATION COLUMN COMMIT CONNECT CONNECTION CONSTRAINT
-CONSTRAINTS CONTINUE CONVERT CORRESPONDING COUNT CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME
-CURRENT_TIMESTAMP CURRENT_USER CURSOR DATE DAY DEALLOCATE DECIMAL DECLARE DEFAULT DEFERRABLE
-DEFERRED DELETE DESC DESCRIBE DESCRIPTOR DIAGNOSTICS DISCONNECT DISTINCT DOMAIN DROP ELSE END
-ESCAPE EXCEPT EXCEPTION EXEC EXECUTE EXISTS EXTERNAL EXTRACT FALSE FETCH FIRST FLOAT FOR FOREIGN
-FOUND FROM FULL GET GLOBAL GO GOTO GRANT GROUP HAVING HOUR IDENTITY ILIKE IMMEDIATE IN INDICATOR
-INITIALLY INNER INPUT INSENSITIVE INSERT INT INTERSECT INTERVAL INTO IS ISOLATION JOIN KEY
-LANGUAGE LAST LEADING LEFT LEVEL LIKE LOCAL LOWER MATCH MAX MIN MINUTE MODULE MONTH NAMES
-NATIONAL NATURAL NCHAR NEXT NO NOT NULLIF NUMERIC OCTET_LENGTH OF ON ONLY OPEN OPTION OR ORDER
-OUTER OUTPUT OVERLAPS PAD PARTIAL POSITION PREPARE PRESERVE PRIMARY PRIOR PRIVILEGES PROCEDURE
-PUBLIC READ REFERENCES RELATIVE RESTRICT REVOKE RIGHT ROLLBACK ROWS SCHEMA SCROLL SECOND SECTION
-SELECT SESSION SESSION_USER SET SIZE SOME SPACE SQL SQLCODE SQLERROR SQLSTATE SUBSTRING SUM
-SYSTEM_USER TABLE TEMPORARY THEN TIME TIMEZONE_HOUR TIMEZONE_MINUTE TO TRAILING TRANSACTION
-TRANSLATE TRANSLATION TRIM TRUE UNION UNIQUE UNKNOWN UPDATE UPPER USAGE USER USING VALUE VALUES
-VARYING VIEW WHEN WHENEVER WHERE WITH WORK WRITE YEAR ZONE LIMIT
-"""
-RESERVED_WORDS: frozenset[str] = frozenset((_ADQL_RESERVED + _SQL_RESERVED).split())
-"""ADQL and SQL reserved words: not usable as regular identifiers."""
+from jwstarchive.catalog.tables import ADQL_RESERVED_WORDS as RESERVED_WORDS  # noqa: E402
+
+UDF_PREFIXES = ("IVO_", "GAVO_", "ESO_")
+"""Name prefixes of the user-defined function namespaces of IVOA and large archives: such calls
+parse as user-defined functions (the checker then refuses those this service lacks); any other
+unknown function name is a syntax error."""
 
 _LENIENT = frozenset({"PUBLIC"})
 """Reserved words still accepted as regular identifiers (ESA's ``public`` column)."""
@@ -566,6 +550,8 @@ class _Parser:
             if tok.kind != "number" or not tok.text.isdigit():
                 self.error("TOP must be followed by an unsigned integer, e.g. SELECT TOP 100 ...", tok)
             self.advance()
+            if int(tok.text) > _MAX_ROWS:
+                self.error(f"TOP is limited to {_MAX_ROWS}", tok)
             select.set("limit", exp.Limit(expression=exp.Literal.number(int(tok.text))))
         select.set("expressions", self.select_list())
         if not self.at_word("FROM"):
@@ -583,7 +569,9 @@ class _Parser:
         if all_joins:
             select.set("joins", all_joins)
         if self.accept_word("WHERE"):
-            select.set("where", exp.Where(this=self.search_condition("WHERE")))
+            where = self.search_condition("WHERE")
+            self.no_aggregates(where, "WHERE")
+            select.set("where", exp.Where(this=where))
         if self.at_word("GROUP"):
             self.advance()
             self.expect_word("BY")
@@ -594,6 +582,19 @@ class _Parser:
         if self.accept_word("HAVING"):
             select.set("having", exp.Having(this=self.search_condition("HAVING")))
         return select
+
+    def no_aggregates(self, node: exp.Expression, clause: str) -> None:
+        """Refuse set functions in ``clause`` (outside nested subqueries)."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, exp.Query):
+                continue
+            if isinstance(current, exp.Count | exp.Avg | exp.Min | exp.Max | exp.Sum):
+                self.error(
+                    f"aggregate functions are not allowed in {clause}; filter groups with HAVING", self.start(current)
+                )
+            stack.extend(current.iter_expressions())
 
     def select_list(self) -> list[exp.Expression]:
         # The grammar wants '*' alone; astroquery.esa.jwst sends "SELECT DISTANCE(...) AS dist, *",
@@ -705,6 +706,8 @@ class _Parser:
         tok = self.peek()
         if tok.kind != "number" or not tok.text.isdigit():
             self.error("OFFSET must be followed by an unsigned integer", tok)
+        if int(tok.text) > _MAX_ROWS:
+            self.error(f"OFFSET is limited to {_MAX_ROWS}", tok)
         self.advance()
         return exp.Offset(expression=exp.Literal.number(int(tok.text)))
 
@@ -731,7 +734,9 @@ class _Parser:
             if self.at_word("ON", "USING") and natural:
                 self.error("NATURAL JOIN takes no ON or USING clause")
             if self.accept_word("ON"):
-                join.set("on", self.search_condition("ON"))
+                on = self.search_condition("ON")
+                self.no_aggregates(on, "ON")
+                join.set("on", on)
             elif self.accept_word("USING"):
                 open_tok = self.expect_op("(")
                 names = [self.identifier("a column name")]
@@ -1116,7 +1121,7 @@ class _Parser:
     def function_call(self) -> exp.Expression:
         tok = self.advance()
         spec = functions.lookup(tok.text)
-        if spec is None and not tok.upper.startswith("IVO_"):
+        if spec is None and not tok.upper.startswith(UDF_PREFIXES):
             if tok.upper in RESERVED_WORDS:
                 self.error(f"{tok.text} is a reserved word, not a function", tok)
             hint = _FUNCTION_HINTS.get(tok.upper)

@@ -175,7 +175,7 @@ def _indexed(ra: exp.Expression, dec: exp.Expression) -> tuple[str, PositionInde
     ra, dec = _strip(ra), _strip(dec)
     if not (isinstance(ra, exp.Column) and isinstance(dec, exp.Column)):
         return None
-    src_ra, src_dec = ra.meta.get("adql_source"), dec.meta.get("adql_source")
+    src_ra, src_dec = d.pinned(ra, "adql_source"), d.pinned(dec, "adql_source")
     if src_ra is None or src_ra is not src_dec or src_ra.table is None:
         return None
     position = src_ra.table.position
@@ -187,7 +187,21 @@ def _indexed(ra: exp.Expression, dec: exp.Expression) -> tuple[str, PositionInde
 
 
 def const_shape(node: exp.Expression) -> geometry.Shape | None:
-    """The shape of a constant geometry expression, or None."""
+    """The shape of a constant geometry expression, or None.
+
+    Raises
+    ------
+    jwstarchive.errors.UnsupportedFeature
+        For constant shapes that are not valid (latitudes beyond the poles, infinite numbers,
+        degenerate polygons...).
+    """
+    shape = _const_shape(node)
+    if shape is not None and not all(math.isfinite(v) for v in geometry.encode(shape)):
+        raise UnsupportedFeature("geometry coordinates and radii must be finite numbers")
+    return shape
+
+
+def _const_shape(node: exp.Expression) -> geometry.Shape | None:
     node = _strip(node)
     try:
         if isinstance(node, d.Point):
@@ -244,18 +258,19 @@ def point_of(node: exp.Expression) -> PointRef | None:
             return point_of(inner.this)
         if isinstance(inner, d.Point):
             return point_of(inner)
-    if isinstance(node, exp.Column):
-        col = node.meta.get("adql_column")
-        if col is not None and col.xtype == "point" and col.datatype in ("double", "float"):
-            return PointRef(
-                call("list_extract", node.copy(), exp.Literal.number(1)),
-                call("list_extract", node.copy(), exp.Literal.number(2)),
-            )
-    if isinstance(node, d.Centroid | d.UserFunction | d.GeometryCast) or (
-        isinstance(node, exp.Column)
-        and node.meta.get("adql_column") is not None
-        and node.meta["adql_column"].xtype == "point"
-    ):
+    col = d.pinned(node, "adql_column") if isinstance(node, exp.Column) else None
+    if col is not None and col.xtype == "point" and col.datatype in ("double", "float"):
+        return PointRef(
+            call("list_extract", node.copy(), exp.Literal.number(1)),
+            call("list_extract", node.copy(), exp.Literal.number(2)),
+        )
+    point_valued = (
+        isinstance(node, d.Centroid)
+        or (isinstance(node, d.GeometryCast) and node.args["to"] == "point")
+        or (isinstance(node, d.UserFunction) and node.name.lower() == "ivo_healpix_center")
+        or (col is not None and col.xtype == "point")
+    )
+    if point_valued:
         enc = encoded(node)
         return PointRef(
             call("list_extract", enc, exp.Literal.number(2)), call("list_extract", enc.copy(), exp.Literal.number(3))
@@ -317,7 +332,7 @@ def encoded(node: exp.Expression) -> exp.Expression:
     if isinstance(node, d.UserFunction) and node.name.lower() == "ivo_healpix_center":
         return call("adql_healpix_center", *(_copy(a) for a in node.expressions))
     if isinstance(node, exp.Column):
-        col = node.meta.get("adql_column")
+        col = d.pinned(node, "adql_column")
         if col is not None:
             if col.xtype in _CODES and col.datatype in ("double", "float"):
                 return call(
@@ -364,6 +379,8 @@ def cone(
     ctx: Context | None = None,
 ) -> exp.Expression:
     """``p`` within ``radius`` degrees of ``center`` (``strict``: closer than)."""
+    if radius_value is not None and not math.isfinite(radius_value):
+        raise UnsupportedFeature("the radius must be a finite number of degrees")
     if radius_value is not None and radius_value < 0:
         return exp.false() if not negate else exp.true()
     if center.index is not None and p.index is None:
@@ -388,7 +405,7 @@ def cone(
         if p.index is not None and center.value is not None:
             max_ranges = ctx.options.get("max_ranges", MAX_RANGES) if ctx else MAX_RANGES
             ranges = geometry.cone_ranges(*center.value, radius_value, max_ranges=max_ranges, depth=p.index.depth)
-            if ranges is not None and (ctx is None or ctx.options.get("healpix", True)):
+            if ranges and (ctx is None or ctx.options.get("healpix", True)):
                 filters.append(_ranges(p.healpix(), ranges))
         elif radius_value < 90:
             filters.append(_dec_band(p, center.dec, num(radius_value)))
@@ -588,7 +605,7 @@ def _coordsys(node: d.Coordsys, ctx: Context) -> exp.Expression:
 
 @rule(d.InUnit)
 def _in_unit(node: d.InUnit, ctx: Context) -> exp.Expression:
-    factor = node.meta.get("adql_factor")
+    factor = d.pinned(node, "adql_factor")
     if factor is None:
         raise UnsupportedFeature("IN_UNIT needs a catalog to know the unit of its argument")
     return exp.Paren(this=exp.Mul(this=paren(node.this), expression=num(factor)))

@@ -90,11 +90,13 @@ def sphere(node: exp.Expression) -> exp.Expression:
             return sphere(inner.this)
         return _call("center", sphere(inner))
     if isinstance(node, exp.Column):
-        col = node.meta.get("adql_column")
+        col = d.pinned(node, "adql_column")
         if col is not None and col.xtype == "point" and col.datatype in ("double", "float"):
             first = exp.Bracket(this=node.copy(), expressions=[exp.Literal.number(1)])
             second = exp.Bracket(this=node.copy(), expressions=[exp.Literal.number(2)])
             return _call("spoint", _call("RADIANS", first), _call("RADIANS", second))
+        if col is not None and col.xtype is None and col.datatype not in ("char", "unicodeChar"):
+            raise UnsupportedFeature(f"column {col.name} is not a geometry")
         return node.copy()
     raise UnsupportedFeature(f"{node.sql(dialect=d.ADQL)}: this geometry is not supported on PostgreSQL")
 
@@ -104,7 +106,7 @@ def _is_point(node: exp.Expression) -> bool:
     if isinstance(node, d.Point):
         return True
     if isinstance(node, exp.Column):
-        col = node.meta.get("adql_column")
+        col = d.pinned(node, "adql_column")
         return col is not None and col.xtype == "point"
     return isinstance(_const_shape(node) if isinstance(node, d.Region | d.GeometryCast) else None, geometry.Point)
 
@@ -156,6 +158,7 @@ def _distance_comparison(node: exp.Binary, ctx: Context) -> exp.Expression | Non
         cls = _FLIP[cls]
         if not isinstance(left, exp.Distance):
             return None
+    _points(left)
     cone = _call("scircle", sphere(left.expression), _call("RADIANS", right.copy()))
     test = exp.Paren(this=exp.ArrayContainedBy(this=sphere(left.this), expression=cone))
     return test if cls in (exp.LT, exp.LTE) else exp.Not(this=test)
@@ -175,9 +178,18 @@ def _intersects_value(node: d.Intersects, ctx: Context) -> exp.Expression:
     return _truth(_intersects(node.this, node.expression, False))
 
 
+def _points(node: exp.Distance) -> None:
+    if not (_is_point(node.this) and _is_point(node.expression)) and not all(
+        isinstance(_strip(n), d.Centroid | d.UserFunction) or _is_point(n) for n in (node.this, node.expression)
+    ):
+        raise UnsupportedFeature("DISTANCE needs two points")
+
+
 @rule(exp.Distance)
 def _distance(node: exp.Distance, ctx: Context) -> exp.Expression:
-    return _call("DEGREES", exp.Paren(this=exp.Distance(this=sphere(node.this), expression=sphere(node.expression))))
+    _points(node)
+    distance = ctx.done(exp.Distance(this=sphere(node.this), expression=sphere(node.expression)))
+    return _call("DEGREES", exp.Paren(this=distance))
 
 
 def _array(values: list[exp.Expression]) -> exp.Expression:
@@ -224,7 +236,7 @@ def _coordsys(node: d.Coordsys, ctx: Context) -> exp.Expression:
 
 @rule(d.InUnit)
 def _in_unit(node: d.InUnit, ctx: Context) -> exp.Expression:
-    factor = node.meta.get("adql_factor")
+    factor = d.pinned(node, "adql_factor")
     if factor is None:
         raise UnsupportedFeature("IN_UNIT needs a catalog to know the unit of its argument")
     return exp.Paren(this=exp.Mul(this=exp.Paren(this=node.this), expression=_num(factor)))

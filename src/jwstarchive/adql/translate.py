@@ -17,6 +17,7 @@ from typing import Any
 from sqlglot import exp
 
 from jwstarchive.adql import backends
+from jwstarchive.adql import dialect as d
 from jwstarchive.adql.check import check
 from jwstarchive.adql.parse import parse
 from jwstarchive.catalog.tables import Column, Table, TableCatalog
@@ -52,6 +53,12 @@ class Context:
     dialect: str
     checked: bool
     options: dict[str, Any] = field(default_factory=dict)
+    final: set[int] = field(default_factory=set)
+
+    def done(self, node: exp.Expression) -> exp.Expression:
+        """Mark ``node`` (built by a rule) as backend SQL that no rule may rewrite again."""
+        self.final.add(id(node))
+        return node
 
 
 def _limit_of(node: exp.Expression) -> int | None:
@@ -75,7 +82,7 @@ def _apply_maxrec(tree: exp.Expression, maxrec: int | None) -> int | None:
 
 def _relations(tree: exp.Expression, ctx: Context) -> None:
     for node in list(tree.find_all(exp.Table)):
-        table: Table | None = node.meta.get("adql_table")
+        table: Table | None = d.pinned(node, "adql_table")
         if table is not None:
             target = exp.to_table(table.sql_relation, dialect=ctx.dialect)
             for key in ("this", "db", "catalog"):
@@ -129,7 +136,7 @@ def _cast_type(col: Column) -> exp.DataType | None:
 def _output_casts(tree: exp.Expression) -> None:
     """Cast computed select items to the type their metadata announces."""
     for select in list(tree.find_all(exp.Select)):
-        outputs: list[Column] | None = select.meta.get("adql_outputs")
+        outputs: list[Column] | None = d.pinned(select, "adql_outputs")
         if not outputs:
             continue
         for item, col in zip(select.expressions, outputs, strict=False):
@@ -149,7 +156,7 @@ def apply_rules(tree: exp.Expression, ruleset: backends.RuleSet, ctx: Context) -
     stack = [tree]
     while stack:
         node = stack.pop()
-        rule = ruleset.get(type(node))
+        rule = ruleset.get(type(node)) if id(node) not in ctx.final else None
         if rule is not None:
             new = rule(node, ctx)
             if new is not None and new is not node:
@@ -162,9 +169,7 @@ def apply_rules(tree: exp.Expression, ruleset: backends.RuleSet, ctx: Context) -
     return root
 
 
-def _generate(
-    tree: exp.Expression, backend: str, checked: bool, options: Mapping[str, Any] | None = None
-) -> str:
+def _generate(tree: exp.Expression, backend: str, checked: bool, options: Mapping[str, Any] | None = None) -> str:
     spec = backends.get(backend)
     ctx = Context(backend, spec.dialect, checked, dict(options or {}))
     _relations(tree, ctx)
@@ -173,7 +178,7 @@ def _generate(
     _output_casts(tree)
     try:
         tree = apply_rules(tree, backends.rules(backend), ctx)
-        sql = tree.sql(dialect=spec.dialect)
+        sql = tree.sql(dialect=spec.dialect, copy=False)
     except RecursionError:
         raise QueryRefused("the query is too deeply nested to translate") from None
     log.debug("ADQL translated for %s: %s", backend, sql)
@@ -229,7 +234,14 @@ def translate(
     return _generate(tree, backend, catalog is not None, options)
 
 
-def compile(text: str, catalog: TableCatalog, *, backend: str = "duckdb", maxrec: int | None = None) -> CompiledQuery:
+def compile(
+    text: str,
+    catalog: TableCatalog,
+    *,
+    backend: str = "duckdb",
+    maxrec: int | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> CompiledQuery:
     """Parse, check and translate one ADQL query for execution.
 
     Parameters

@@ -1434,7 +1434,7 @@ def _obscore() -> Table:
             "diffraction limit at the central wavelength",
             unit="arcsec",
             ucd="pos.angResolution",
-            utype=_oc("Char.SpatialAxis.Resolution.refval"),
+            utype=_oc("Char.SpatialAxis.Resolution.Refval.value"),
             std=True,
         ),
         long(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jwstarchive.catalog.schema import integer, sql_type, text
-from jwstarchive.catalog.tables import Table
+from jwstarchive.catalog.tables import Table, adql_name
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -240,7 +240,7 @@ def rows(published: Sequence[Table]) -> dict[str, list[dict[str, Any]]]:
             out["columns"].append(
                 {
                     "table_name": table.qualified,
-                    "column_name": col.name,
+                    "column_name": adql_name(col.name),
                     "utype": col.utype,
                     "ucd": col.ucd,
                     "unit": col.unit,
@@ -272,7 +272,7 @@ def rows(published: Sequence[Table]) -> dict[str, list[dict[str, Any]]]:
             if source.column(from_column) is None or target.column(target_column) is None:
                 raise ValueError(f"foreign key {key.key_id}: unknown column {from_column} or {target_column}")
             out["key_columns"].append(
-                {"key_id": key.key_id, "from_column": from_column, "target_column": target_column}
+                {"key_id": key.key_id, "from_column": adql_name(from_column), "target_column": adql_name(target_column)}
             )
     return out
 

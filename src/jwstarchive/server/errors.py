@@ -68,8 +68,15 @@ def tap_error(message: str, status: int = 400) -> Response:
     return Response(render_error(message), status_code=status, media_type=VOTABLE_TYPE)
 
 
+def _unwrap(exc: BaseException) -> BaseException:
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
 def error_response(exc: BaseException) -> Response:
     """The response for an exception raised while handling a request (logged as needed)."""
+    exc = _unwrap(exc)
     status = status_for(exc)
     if status is None:
         log.error("unexpected error while handling a request", exc_info=exc)
@@ -121,9 +128,10 @@ class ErrorMiddleware:
 
         try:
             await self.app(scope, receive, tracked_send)
-        except ClientDisconnect:
-            log.debug("client went away before its request was read")
         except Exception as exc:
+            if isinstance(_unwrap(exc), ClientDisconnect):
+                log.debug("client went away before its request was read")
+                return
             if started:
                 if status_for(exc) is None:
                     log.error("unexpected error while sending a response", exc_info=exc)

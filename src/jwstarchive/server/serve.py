@@ -30,8 +30,11 @@ log = logging.getLogger(__name__)
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted connections only when the
+    # socket says it is TCP; without it small replies stall ~40 ms on delayed ACKs.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
@@ -40,6 +43,15 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.listen(256)
     sock.set_inheritable(True)
     return sock
+
+
+def _preflight(settings: Settings) -> None:
+    """Open the catalog and the state once, so a bad archive is one clear error, not a traceback."""
+    from jwstarchive.catalog.store import open_store
+    from jwstarchive.server.state import StateDB
+
+    open_store(settings.archive, backend=settings.backend).close()
+    StateDB(settings.state_path).close()
 
 
 def _display_host(host: str) -> str:
@@ -81,6 +93,11 @@ def run(
         raise ConfigError("--tls-port is not available yet (HTTPS arrives with the ESA login face)")
     settings = Settings(archive=Path(archive), backend=backend)
     sock = _bind(host, port)
+    try:
+        _preflight(settings)
+    except BaseException:
+        sock.close()
+        raise
     bound_port = sock.getsockname()[1]
     url = f"http://{_display_host(host)}:{bound_port}"
     config = uvicorn.Config(
@@ -92,50 +109,43 @@ def run(
         server_header=False,
         headers=[("server", "jwstarchive (uvicorn)")],
     )
-    server = _Server(config, announce=f"Serving jwstarchive at {url}")
+    server = _server_class()(config, announce=f"Serving jwstarchive at {url}")
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
-    if not server.started_ok:
-        return 1
-    return 0
+    return 0 if server.announced else 1
 
 
-class _Server:
-    """A uvicorn server that announces itself once started and exits quietly on signals."""
+def _server_class() -> type:
+    """A uvicorn ``Server`` that announces itself once started and exits quietly on signals."""
+    import uvicorn
 
-    def __init__(self, config: object, announce: str) -> None:
-        import uvicorn
+    class Server(uvicorn.Server):
+        def __init__(self, config: uvicorn.Config, announce: str) -> None:
+            super().__init__(config)
+            self.announce = announce
+            self.announced = False
 
-        announce_line = announce
-        owner = self
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if not self.should_exit:
+                sys.stdout.write(self.announce + "\n")
+                sys.stdout.flush()
+                self.announced = True
 
-        class Server(uvicorn.Server):
-            async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-                await super().startup(sockets=sockets)
-                if not self.should_exit:
-                    owner.started_ok = True
-                    sys.stdout.write(announce_line + "\n")
-                    sys.stdout.flush()
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            # As uvicorn's, but the signal is not raised again after shutdown: SIGINT and
+            # SIGTERM are the normal way to stop, and the exit status is then 0.
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
 
-            @contextlib.contextmanager
-            def capture_signals(self) -> Iterator[None]:
-                # Like uvicorn's, but without re-raising the signal afterwards: a signal is
-                # the normal way to stop, and the process should then exit with status 0.
-                if threading.current_thread() is not threading.main_thread():
-                    yield
-                    return
-                handled = (signal.SIGINT, signal.SIGTERM)
-                previous = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
-                try:
-                    yield
-                finally:
-                    for sig, handler in previous.items():
-                        signal.signal(sig, handler)
-
-        self.started_ok = False
-        self._server = Server(config)  # type: ignore[arg-type]
-
-    def run(self, sockets: list[socket.socket]) -> None:
-        self._server.run(sockets=sockets)
+    return Server

@@ -22,10 +22,15 @@ if TYPE_CHECKING:
 __all__ = [
     "NUMERIC_TYPES",
     "Field",
+    "cast_numeric",
     "cell_texts",
+    "clean_xml_text",
+    "datatype_for_arrow",
     "fields_for",
     "plain_values",
+    "text_values",
     "unique_names",
+    "xml_escape_texts",
 ]
 
 #: VOTable numeric datatypes → (numpy big-endian dtype, Arrow type name).
@@ -163,8 +168,8 @@ def unique_names(fields: list[Field]) -> list[str]:
     return names
 
 
-def _as_strings(field: Field, array: pa.Array) -> pa.Array:
-    """Values of a char/unicodeChar field as an Arrow string array (nulls kept)."""
+def text_values(field: Field, array: pa.Array) -> pa.Array:
+    """Values as an Arrow string array (timestamps in ISO 8601, arrays space-separated; nulls kept)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -245,14 +250,14 @@ def cell_texts(field: Field, array: pa.Array) -> pa.Array:
     import pyarrow as pa
 
     if field.is_text:
-        text = _as_strings(field, array)
+        text = text_values(field, array)
         if field.datatype == "char" and field.arraysize is None:
             import pyarrow.compute as pc
 
             text = pc.utf8_slice_codeunits(text, 0, 1)
         return text
     if field.scalar_array:
-        return _as_strings(field, array)
+        return text_values(field, array)
     values = cast_numeric(field, array)
     if field.datatype == "boolean":
         import pyarrow.compute as pc
@@ -266,7 +271,7 @@ def cell_texts(field: Field, array: pa.Array) -> pa.Array:
 def plain_values(field: Field, array: pa.Array) -> pa.Array:
     """Values for column-typed formats (CSV, JSON, FITS): numbers stay numbers, the rest text."""
     if field.is_text or field.scalar_array:
-        return _as_strings(field, array)
+        return text_values(field, array)
     return cast_numeric(field, array)
 
 

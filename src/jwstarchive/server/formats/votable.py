@@ -12,6 +12,10 @@ Rows are encoded one record batch at a time with ``pyarrow.compute`` (TABLEDATA 
 BINARY2 row bytes are built column-wise and joined), so memory does not grow with the number
 of rows. A failure after the first batch ends the table and is reported by a trailing
 ``QUERY_STATUS=ERROR`` INFO, which TAP allows after the TABLE.
+
+VOTable ``char`` is ASCII. TABLEDATA carries any other character as UTF-8 text (readers accept
+it); BINARY2 writes ``?`` instead, because astropy cannot decode it there. Columns that hold
+free text in other scripts should be published as ``unicodeChar``.
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ from typing import TYPE_CHECKING
 from jwstarchive.server.formats.fields import (
     NUMERIC_TYPES,
     Field,
-    _as_strings,
     cast_numeric,
     cell_texts,
     clean_xml_text,
     fields_for,
+    text_values,
     xml_escape_texts,
 )
 
@@ -173,16 +177,21 @@ def _encode_numeric(field: Field, array: pa.Array) -> pa.Array:
 
 
 def _encode_variable_char(array: pa.Array) -> pa.Array:
+    """Length-prefixed bytes. VOTable ``char`` is ASCII (astropy decodes it so): any other
+    character becomes ``?`` here; declare the column ``unicodeChar`` to keep it."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    data = array.fill_null("").cast(pa.binary())
+    strings = array.fill_null("")
+    if not pc.all(pc.string_is_ascii(strings)).as_py():
+        strings = pa.array([v.encode("ascii", "replace").decode("ascii") for v in strings.to_pylist()], pa.string())
+    data = strings.cast(pa.binary())
     lengths = pc.binary_length(data).to_numpy(zero_copy_only=False).astype(">i4")
     return pc.binary_join_element_wise(_fixed(lengths.tobytes(), 4, len(data)), data, b"")
 
 
 def _encode_text(field: Field, array: pa.Array) -> pa.Array:
-    strings = _as_strings(field, array)
+    strings = text_values(field, array)
     size = field.fixed_length
     if field.datatype == "char" and field.arraysize is None:
         size = 1
@@ -193,7 +202,7 @@ def _encode_text(field: Field, array: pa.Array) -> pa.Array:
     if field.datatype == "char":
         assert size is not None
         for v in values:
-            raw = (v or "").encode("utf-8", "replace")[:size]
+            raw = (v or "").encode("ascii", "replace")[:size]
             out.append(raw.ljust(size, b"\0"))
         return _from_python(out)
     for v in values:  # unicodeChar: UCS-2 big-endian

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import anyio
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from jwstarchive.server.params import read_params
 from jwstarchive.server.services import services
+from jwstarchive.server.tap.service import Cancellation
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -33,12 +35,34 @@ def result_response(result: ResultSet, fmt: OutputFormat, name: str = "result") 
 
 
 async def sync(request: Request) -> Response:
-    """``GET|POST /sync``: run a query and stream its result."""
+    """``GET|POST /sync``: run a query and stream its result.
+
+    While the query runs, a client that hangs up interrupts it (no query outlives its caller).
+    """
     svc = services(request)
     params = await read_params(request, max_file_bytes=svc.limits.upload_max_bytes)
     query = svc.tap.parse_request(params)
-    result = await svc.tap.run_sync(query)
+    cancellation = Cancellation()
+    failure: Exception | None = None
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(_cancel_on_disconnect, request, cancellation)
+        try:
+            result = await svc.tap.run_sync(query, cancellation)
+        except Exception as exc:  # re-raised outside the task group, not as an exception group
+            failure = exc
+        finally:
+            tasks.cancel_scope.cancel()
+    if failure is not None:
+        raise failure
     return result_response(result, query.format)
+
+
+async def _cancel_on_disconnect(request: Request, cancellation: Cancellation) -> None:
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            cancellation.cancel()
+            return
 
 
 def routes() -> list[Route]:

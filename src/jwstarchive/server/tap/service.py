@@ -189,10 +189,10 @@ class TAPService:
 
     # --- execution ---------------------------------------------------------------------------
 
-    async def run_sync(self, request: QueryRequest) -> ResultSet:
+    async def run_sync(self, request: QueryRequest, cancellation: Cancellation | None = None) -> ResultSet:
         """Start a synchronous query (on a worker thread) and return its result stream."""
         return await anyio.to_thread.run_sync(
-            lambda: self.execute(request, timeout=self.limits.sync_execution_duration)
+            lambda: self.execute(request, timeout=self.limits.sync_execution_duration, cancellation=cancellation)
         )
 
     def execute(

@@ -13,10 +13,9 @@ delimited (``"public"``), as TAP 1.1 asks and as the ESA service does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from jwstarchive.catalog.tables import Column, Table, TableCatalog
+from jwstarchive.catalog.tables import Column, Table, TableCatalog, adql_name
 from jwstarchive.errors import InputError
 from jwstarchive.server.vosi.xml import attr, text
 
@@ -36,24 +35,6 @@ ESATAPPLUS_XSD = """<?xml version="1.0" encoding="UTF-8"?>
   <xs:attribute name="ref" type="xs:string"/>
 </xs:schema>
 """
-
-_REGULAR = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-def _reserved() -> frozenset[str]:
-    try:
-        from jwstarchive.adql.parse import RESERVED_WORDS
-    except ImportError:  # pragma: no cover - the ADQL package always ships it
-        return frozenset({"PUBLIC"})
-    return RESERVED_WORDS
-
-
-def adql_name(name: str) -> str:
-    """``name`` as ADQL must write it: delimited when reserved or not a regular identifier."""
-    if _REGULAR.match(name) and name.upper() not in _reserved():
-        return name
-    return '"' + name.replace('"', '""') + '"'
-
 
 ESATAPPLUS_NS = "http://esa.int/xml/EsaTapPlus"
 
