@@ -203,7 +203,7 @@ def fresh_server(archive_dir: Path, tmp_path: Path) -> Iterator[ServerProcess]:
         server.stop_cleanly()
 
 
-def _apt_install_stilts() -> bool:
+def _apt_install(package: str, command: str) -> bool:
     apt = shutil.which("apt-get")
     if apt is None:
         return False
@@ -211,28 +211,39 @@ def _apt_install_stilts() -> bool:
     if prefix is None:
         return False
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for args in (["install", "-y", "-q", "stilts"], ["update", "-q"], ["install", "-y", "-q", "stilts"]):
+    for args in (["install", "-y", "-q", package], ["update", "-q"], ["install", "-y", "-q", package]):
         proc = subprocess.run([*prefix, apt, *args], env=env, capture_output=True, timeout=900, check=False)
         if args[0] == "install" and proc.returncode == 0:
-            return shutil.which("stilts") is not None
+            return shutil.which(command) is not None
     return False
 
 
-@pytest.fixture(scope="session")
-def stilts() -> str:
-    """The ``stilts`` command, installed with apt-get when missing.
+def system_command(command: str, package: str) -> str:
+    """The path of ``command`` from Debian ``package``, installed with apt-get when missing.
 
     Outside CI a machine without it (and without apt) skips; under ``CI=true`` that fails.
     """
-    found = shutil.which("stilts")
-    if found is None and _apt_install_stilts():
-        found = shutil.which("stilts")
+    found = shutil.which(command)
+    if found is None and _apt_install(package, command):
+        found = shutil.which(command)
     if found is None:
-        message = "STILTS is not installed and `apt-get install stilts` did not work"
+        message = f"{command} is not installed and `apt-get install {package}` did not work"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
     return found
+
+
+@pytest.fixture(scope="session")
+def stilts() -> str:
+    """The ``stilts`` command (Debian package stilts)."""
+    return system_command("stilts", "stilts")
+
+
+@pytest.fixture(scope="session")
+def fitsverify() -> str:
+    """The ``fitsverify`` command (Debian package fitsverify)."""
+    return system_command("fitsverify", "fitsverify")
 
 
 @pytest.fixture
