@@ -7,6 +7,8 @@
   it prints. Teardown sends SIGTERM and checks the exit status is 0 and stderr holds no
   traceback.
 * ``fresh_server`` (function): the same with state of its own, for jobs, users and restarts.
+* ``demo_archive_dir`` / ``demo_server`` (session): the same on the demo archive
+  (``JWSTARCHIVE_TEST_DEMO_ARCHIVE=DIR`` reuses one).
 * ``http`` (an httpx client that does not follow redirects), ``run_jwstarchive``, ``stilts``, ``uid``.
 
 Markers: ``slow``, ``compat``, ``postgres`` run by default; ``browser`` needs ``--browser``
@@ -88,6 +90,29 @@ def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def demo_archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo archive (``--scale demo --seed 1``), made once per test session.
+
+    ``JWSTARCHIVE_TEST_DEMO_ARCHIVE=DIR`` reuses an existing one.
+    """
+    reuse = os.environ.get("JWSTARCHIVE_TEST_DEMO_ARCHIVE")
+    if reuse:
+        return Path(reuse)
+    out = tmp_path_factory.mktemp("archive") / "demo"
+    proc = subprocess.run(
+        jwstarchive_command("generate", "--scale", "demo", "--seed", "1", "--out", str(out)),
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"jwstarchive generate --scale demo failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    return out
+
+
 def server_archive(archive: Path, where: Path) -> Path:
     """A directory that shares ``archive``'s catalog (symbolic links) but not its state."""
     where.mkdir(parents=True, exist_ok=True)
@@ -103,8 +128,9 @@ def server_archive(archive: Path, where: Path) -> Path:
 class ServerProcess:
     """``jwstarchive serve`` in a subprocess, on a free port, with its stderr kept in a file."""
 
-    def __init__(self, archive: Path, log_dir: Path) -> None:
+    def __init__(self, archive: Path, log_dir: Path, extra_args: tuple[str, ...] = ()) -> None:
         self.archive = archive
+        self.extra_args = extra_args
         self.log_dir = log_dir
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
@@ -124,7 +150,7 @@ class ServerProcess:
         self._starts += 1
         stderr = open(self.stderr_path, "w")  # noqa: SIM115 - handed to the child process
         self.proc = subprocess.Popen(
-            jwstarchive_command("serve", "--archive", str(self.archive), "--port", str(port)),
+            jwstarchive_command("serve", "--archive", str(self.archive), "--port", str(port), *self.extra_args),
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
@@ -190,6 +216,15 @@ def live_server(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     """One server for the whole session (its state is separate from ``archive_dir``)."""
     base = tmp_path_factory.mktemp("live_server")
     server = ServerProcess(server_archive(archive_dir, base / "archive"), base).start()
+    yield server
+    server.stop_cleanly()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One server on the demo archive for the whole session (state of its own)."""
+    base = tmp_path_factory.mktemp("demo_server")
+    server = ServerProcess(server_archive(demo_archive_dir, base / "archive"), base).start()
     yield server
     server.stop_cleanly()
 

@@ -7,10 +7,12 @@ scales, directories) exits 2, other failures 1. ``-v`` shows tracebacks.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from jwstarchive import __version__
 from jwstarchive.errors import ArchiveError, ConfigError, InputError, JWSTArchiveError
@@ -51,7 +53,24 @@ def _parser() -> argparse.ArgumentParser:
 
     name = sub.add_parser("name", help="parse JWST file names or identifiers and show their parts")
     name.add_argument("identifiers", nargs="+")
+    for module in _command_modules():
+        module.register(sub)
     return parser
+
+
+#: Modules that add sub-commands: each has ``register(subparsers)``, which adds its parsers
+#: with ``set_defaults(handler=function)``; the handler takes the parsed args and returns the exit code.
+COMMAND_MODULES = (
+    "jwstarchive.cli.accounts",
+    "jwstarchive.cli.query",
+    "jwstarchive.cli.download",
+    "jwstarchive.cli.keywords",
+    "jwstarchive.cli.duplicates",
+)
+
+
+def _command_modules() -> list[Any]:
+    return [importlib.import_module(name) for name in COMMAND_MODULES]
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -122,7 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     _setup_logging(args.verbose, args.quiet)
     try:
-        return COMMANDS[args.command](args)
+        handler = getattr(args, "handler", None) or COMMANDS[args.command]
+        return int(handler(args) or 0)
     except USAGE_ERRORS as exc:
         if args.verbose:
             log.exception("details")

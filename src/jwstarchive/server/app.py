@@ -60,6 +60,9 @@ async def _tap_root(request: Request) -> Response:
 
 def create_app(settings: Settings) -> Starlette:
     """The jwstarchive server for ``settings`` (stores and services open when it starts)."""
+    from jwstarchive.server import files, sesame
+    from jwstarchive.server.esa import routes as esa
+    from jwstarchive.server.mast import routes as mast
     from jwstarchive.server.tap.routes import routes as tap_routes
     from jwstarchive.server.uws.routes import routes as uws_routes
     from jwstarchive.server.vosi.routes import routes as vosi_routes
@@ -76,9 +79,12 @@ def create_app(settings: Settings) -> Starlette:
             services.jobs.store.db.close()
             services.store.close()
 
-    tap = Mount(TAP_PATH, routes=[Route("/", _tap_root), *tap_routes(), *uws_routes(), *vosi_routes()])
+    tap = Mount(
+        TAP_PATH,
+        routes=[Route("/", _tap_root), *esa.tap_routes(), *tap_routes(), *uws_routes(), *vosi_routes()],
+    )
     return Starlette(
-        routes=[tap],
+        routes=[tap, *esa.routes(), *files.routes(), *mast.routes(), *sesame.routes()],
         middleware=[Middleware(AccessLogMiddleware), Middleware(ErrorMiddleware)],
         exception_handlers={HTTPException: http_error_response},
         lifespan=lifespan,
