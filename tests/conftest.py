@@ -11,8 +11,8 @@
   (``JWSTARCHIVE_TEST_DEMO_ARCHIVE=DIR`` reuses one).
 * ``http`` (an httpx client that does not follow redirects), ``run_jwstarchive``, ``stilts``, ``uid``.
 
-Markers: ``slow``, ``compat``, ``postgres`` run by default; ``browser`` needs ``--browser``
-and ``remote`` needs ``--remote`` (never in CI).
+Markers: ``slow``, ``compat``, ``postgres`` and ``browser`` (headless Chromium) run by default;
+``remote`` needs ``--remote`` (never in CI).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ STOP_TIMEOUT = 30.0
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--browser", action="store_true", default=False, help="run the Playwright browser tests")
+    parser.addoption("--browser", action="store_true", default=False, help="no effect: browser tests always run")
     parser.addoption("--remote", action="store_true", default=False, help="run tests against the real ESA/MAST")
 
 
@@ -51,8 +51,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if "browser" in item.keywords and not config.getoption("--browser"):
-            item.add_marker(pytest.mark.skip(reason="browser test: run with --browser"))
         if "remote" in item.keywords and not config.getoption("--remote"):
             item.add_marker(pytest.mark.skip(reason="remote test: run with --remote"))
 
