@@ -133,6 +133,8 @@ class ServerProcess:
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
         self.first_line = ""
+        self.tls_url = ""
+        self.cert_path: Path | None = None
         self._starts = 0
         self._drainer = threading.Thread()
         self.stderr_path = log_dir / "server-0.stderr"
@@ -156,7 +158,12 @@ class ServerProcess:
         )
         stderr.close()
         lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.append(self.proc.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+        # With --tls-port two more lines follow: the https URL and the certificate path.
+        wanted = 3 if "--tls-port" in self.extra_args else 1
+        reader = threading.Thread(
+            target=lambda: lines.extend(self.proc.stdout.readline() for _ in range(wanted)),  # type: ignore[union-attr]
+            daemon=True,
+        )
         reader.start()
         reader.join(START_TIMEOUT)
         if not lines or not lines[0]:
@@ -167,6 +174,9 @@ class ServerProcess:
         prefix = "Serving jwstarchive at "
         assert self.first_line.startswith(prefix), self.first_line
         self.url = self.first_line[len(prefix) :]
+        if wanted == 3:
+            self.tls_url = lines[1].strip().rsplit(" ", 1)[-1]
+            self.cert_path = Path(lines[2].strip().split(": ", 1)[1])
         self._drainer = threading.Thread(target=self._drain, daemon=True)
         self._drainer.start()
         return self

@@ -5,16 +5,20 @@ actually bound, printed once the application has started (stores open, jobs resu
 script or test can read it and connect at once. SIGINT and SIGTERM stop the server cleanly
 and :func:`run` returns 0.
 
-TLS: ``tls_port`` is the seam for the ESA login flow (a second listener with a self-signed
-certificate from ``server/tls.py``); it is not implemented yet and is refused clearly.
+TLS: with ``tls_port`` the same application also listens for HTTPS (the ESA TAP+ clients log
+in over HTTPS only), with the self-signed certificate of ``server/tls.py``. Two more lines
+follow the first: ``Serving jwstarchive over TLS at https://HOST:PORT`` and
+``TLS certificate: PATH``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import signal
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Iterator
@@ -76,30 +80,37 @@ def run(
     port
         Port to listen on; 0 lets the system choose (the chosen one is printed).
     tls_port
-        HTTPS port (not available yet).
+        HTTPS port (0: a free one), or None for no HTTPS.
     backend
         Catalog store backend.
 
     Raises
     ------
     ConfigError
-        When the address cannot be bound or ``tls_port`` is given.
+        When an address cannot be bound or the certificate cannot be written.
     """
     import uvicorn
 
     from jwstarchive.server.app import create_app
 
-    if tls_port is not None:
-        raise ConfigError("--tls-port is not available yet (HTTPS arrives with the ESA login face)")
     settings = Settings(archive=Path(archive), backend=backend)
     sock = _bind(host, port)
+    tls: tuple[socket.socket, ssl.SSLContext] | None = None
     try:
         _preflight(settings)
+        announce = [f"Serving jwstarchive at http://{_display_host(host)}:{sock.getsockname()[1]}"]
+        if tls_port is not None:
+            from jwstarchive.server.tls import ensure_certificate, server_context
+
+            cert_path, key_path = ensure_certificate(settings.archive)
+            tls = (_bind(host, tls_port), server_context(cert_path, key_path))
+            announce.append(f"Serving jwstarchive over TLS at https://{_display_host(host)}:{tls[0].getsockname()[1]}")
+            announce.append(f"TLS certificate: {cert_path}")
     except BaseException:
         sock.close()
+        if tls is not None:
+            tls[0].close()
         raise
-    bound_port = sock.getsockname()[1]
-    url = f"http://{_display_host(host)}:{bound_port}"
     config = uvicorn.Config(
         create_app(settings),
         log_config=None,
@@ -109,11 +120,13 @@ def run(
         server_header=False,
         headers=[("server", "jwstarchive (uvicorn)")],
     )
-    server = _server_class()(config, announce=f"Serving jwstarchive at {url}")
+    server = _server_class()(config, announce="\n".join(announce), tls=tls)
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
+        if tls is not None:
+            tls[0].close()
     return 0 if server.announced else 1
 
 
@@ -122,13 +135,32 @@ def _server_class() -> type:
     import uvicorn
 
     class Server(uvicorn.Server):
-        def __init__(self, config: uvicorn.Config, announce: str) -> None:
+        def __init__(
+            self, config: uvicorn.Config, announce: str, tls: tuple[socket.socket, ssl.SSLContext] | None = None
+        ) -> None:
             super().__init__(config)
             self.announce = announce
             self.announced = False
+            self.tls = tls
 
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
+            if not self.should_exit and self.tls is not None:
+                # The HTTPS listener shares the app, its lifespan state and this server's
+                # connection bookkeeping (so shutdown closes it too); the protocol tells
+                # https from http by the transport.
+                config = self.config
+
+                def create_protocol(_loop: asyncio.AbstractEventLoop | None = None) -> asyncio.Protocol:
+                    return config.http_protocol_class(  # type: ignore[call-arg]
+                        config=config, server_state=self.server_state, app_state=self.lifespan.state, _loop=_loop
+                    )
+
+                tls_sock, context = self.tls
+                loop = asyncio.get_running_loop()
+                self.servers.append(
+                    await loop.create_server(create_protocol, sock=tls_sock, ssl=context, backlog=config.backlog)
+                )
             if not self.should_exit:
                 sys.stdout.write(self.announce + "\n")
                 sys.stdout.flush()
