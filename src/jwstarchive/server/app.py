@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 def _build(settings: Settings) -> Services:
     from jwstarchive.catalog.store import open_store
+    from jwstarchive.server.accounts import Accounts
+    from jwstarchive.server.files import ProductFiles
     from jwstarchive.server.state import StateDB
     from jwstarchive.server.tap.service import TAPService
     from jwstarchive.server.uws.runner import JobRunner
@@ -41,7 +43,9 @@ def _build(settings: Settings) -> Services:
 
     store = open_store(settings.archive, backend=settings.backend)
     tap = TAPService(store, FORMATS, settings.limits)
-    job_store = JobStore(StateDB(settings.state_path))
+    state = StateDB(settings.state_path)
+    accounts = Accounts(state, store)
+    job_store = JobStore(state)
     jobs = JobService(job_store, lambda notify: JobRunner(job_store, tap, settings.limits, notify), settings.limits)
     return Services(
         settings=settings,
@@ -51,6 +55,8 @@ def _build(settings: Settings) -> Services:
         jobs=jobs,
         features=language_features(store.backend),
         started=datetime.now(UTC),
+        accounts=accounts,
+        files=ProductFiles(store, accounts),
     )
 
 

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from jwstarchive.catalog.store import Store
+    from jwstarchive.server.accounts import Accounts
+    from jwstarchive.server.files import ProductFiles
     from jwstarchive.server.formats import FormatRegistry
     from jwstarchive.server.settings import Limits, Settings
     from jwstarchive.server.tap.service import TAPService
@@ -35,6 +37,8 @@ class Services:
     jobs: JobService
     features: list[Feature]
     started: datetime
+    accounts: Accounts
+    files: ProductFiles
 
     @property
     def limits(self) -> Limits:

@@ -45,6 +45,28 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX uws_job_owner_created ON uws_job (owner, creation_time);
     CREATE INDEX uws_job_destruction ON uws_job (destruction);
     """,
+    # 2: accounts (server/accounts.py); secrets are stored as digests only
+    """
+    CREATE TABLE account (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE TABLE api_token (
+        token_hash TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        created REAL NOT NULL,
+        expires REAL NOT NULL
+    );
+    CREATE INDEX api_token_user ON api_token (user);
+    CREATE TABLE session (
+        session_hash TEXT PRIMARY KEY,
+        user TEXT,
+        created REAL NOT NULL,
+        expires REAL NOT NULL,
+        mast_token_hash TEXT
+    );
+    """,
 )
 
 
@@ -76,7 +98,7 @@ class StateDB:
         with self._lock:
             version = self._con.execute("PRAGMA user_version").fetchone()[0]
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                log.info("migrating server state to version %d", number)
+                log.debug("migrating server state to version %d", number)
                 self._con.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
