@@ -1,0 +1,1 @@
+"""Clients of the JWST archives (ESA TAP+, MAST) that talk HTTP only."""
