@@ -57,29 +57,28 @@ APT_REMINDER = (
 class Aperture:
     """How one instrument mode/aperture is searched.
 
-    ``radius`` is the search radius in arcsec for spectroscopic (point-like) modes; imaging
-    modes (``field=True``) have a field of ``field_area`` arcmin², modelled as a disc of equal
-    area, and are searched out to twice that disc's radius, then judged by overlap.
+    ``radius`` is the search radius in arcsec for spectroscopic (point-like) modes. Imaging
+    modes (``field=(width, height)`` in arcsec) are searched out to the field's diagonal (any
+    archived field of that size centred closer can overlap it) and judged by field overlap.
     """
 
     instrument: str
     name: str
     caom_mode: str
     radius: float
-    field: bool = False
-    field_area: float = 0.0
+    field: tuple[float, float] | None = None
     also: tuple[str, ...] = ()
     note: str = ""
 
     @property
-    def field_radius(self) -> float:
-        """Radius (arcsec) of the disc with the field's area."""
-        return math.sqrt(self.field_area / math.pi) * 60.0
-
-    @property
     def search_radius(self) -> float:
         """Radius (arcsec) of the cone searched in the archive."""
-        return 2.0 * self.field_radius if self.field else self.radius
+        return math.hypot(*self.field) if self.field else self.radius
+
+    @property
+    def field_text(self) -> str:
+        """The field size for people, e.g. ``306"x132"``."""
+        return f'{self.field[0]:g}"x{self.field[1]:g}"' if self.field else ""
 
 
 def _ap(instrument: str, name: str, mode: str, radius: float = 0.0, **kw: Any) -> Aperture:
@@ -99,15 +98,15 @@ APERTURES: dict[tuple[str, str], Aperture] = {
         _ap("NIRSPEC", "S1600A1", "SLIT", 1.6, also=("NIRSPEC/MSA",), note=_FS),
         _ap("NIRSPEC", "S200B1", "SLIT", 3.3, also=("NIRSPEC/MSA",), note=_FS),
         _ap("NIRSPEC", "BOTS", "BOTS", 1.6, note="S1600A1 aperture"),
-        _ap("NIRCAM", "IMAGE", "IMAGE", field=True, field_area=9.7, note="two 2.2' modules"),
-        _ap("NIRCAM", "WFSS", "WFSS", field=True, field_area=9.7, note="grism field = imaging field"),
+        _ap("NIRCAM", "IMAGE", "IMAGE", field=(306.0, 132.0), note="two 2.2' modules and the gap"),
+        _ap("NIRCAM", "WFSS", "WFSS", field=(306.0, 132.0), note="grism field = imaging field"),
         _ap("NIRCAM", "GRISM", "GRISM", 3.0, note="grism time series: same target"),
         _ap("NIRCAM", "CORON", "CORON", 10.0, note="half of the 20\" coronagraphic field"),
-        _ap("NIRISS", "IMAGE", "IMAGE", field=True, field_area=4.84, note="2.2' x 2.2'"),
-        _ap("NIRISS", "WFSS", "WFSS", field=True, field_area=4.84, note="grism field = imaging field"),
+        _ap("NIRISS", "IMAGE", "IMAGE", field=(133.0, 133.0), note="2.2' x 2.2'"),
+        _ap("NIRISS", "WFSS", "WFSS", field=(133.0, 133.0), note="grism field = imaging field"),
         _ap("NIRISS", "SOSS", "SOSS", 3.0, note="single-object slitless: same target"),
         _ap("NIRISS", "AMI", "AMI", 3.0, note="aperture masking: same target"),
-        _ap("MIRI", "IMAGE", "IMAGE", field=True, field_area=2.32, note="74\" x 113\""),
+        _ap("MIRI", "IMAGE", "IMAGE", field=(74.0, 113.0), note="imager field"),
         _ap("MIRI", "IFU", "IFU", 7.7, note="MRS channel 4 field, longest side"),
         _ap("MIRI", "LRS", "SLIT", 4.7, note="LRS slit, longest side"),
         _ap("MIRI", "SLITLESS", "SLITLESS", 3.0, note="LRS slitless: same target"),
@@ -137,11 +136,15 @@ class PlannedObservation:
     mode: str
     elements: tuple[str, ...]
     exposure_time: float
+    field: tuple[float, float] | None = None
 
     @property
     def aperture(self) -> Aperture:
-        """The search rule for this observation's instrument and mode."""
-        return APERTURES[(self.instrument, self.mode)]
+        """The search rule for this observation's instrument and mode (``field`` overrides its field size)."""
+        ap = APERTURES[(self.instrument, self.mode)]
+        if self.field and ap.field:
+            ap = Aperture(ap.instrument, ap.name, ap.caom_mode, ap.radius, self.field, ap.also, "field given")
+        return ap
 
 
 def _aperture_key(instrument: str, mode: str, where: str) -> tuple[str, str]:
@@ -178,6 +181,8 @@ _ALIASES = {
     "grating": ("grating", "disperser", "pupil"),
     "filter": ("filter", "filters"),
     "exposure_time": ("exposure_time", "exptime", "exposure", "t_exptime"),
+    "field_width": ("field_width",),
+    "field_height": ("field_height",),
 }
 
 
@@ -208,8 +213,15 @@ def planned_from_mapping(row: dict[str, Any], where: str) -> PlannedObservation:
     instrument, mode = _aperture_key(str(_value(row, "instrument") or ""), str(_value(row, "mode")), where)
     elements = _split_elements(_value(row, "grating"), _value(row, "filter"))
     ident = _value(row, "id")
+    size: tuple[float, float] | None = None
+    if _value(row, "field_width") is not None:
+        try:
+            width = float(_value(row, "field_width"))
+            size = (width, float(_value(row, "field_height") or width))
+        except (TypeError, ValueError):
+            raise InputError(f"{where}: field_width and field_height are arcsec numbers") from None
     return PlannedObservation(str(ident if ident is not None else where), ra, dec, instrument, mode, elements,
-                              exposure)
+                              exposure, size)
 
 
 def read_targets(path: str | Path) -> list[PlannedObservation]:
@@ -217,8 +229,9 @@ def read_targets(path: str | Path) -> list[PlannedObservation]:
 
     Columns (any case): ``id``, ``ra``, ``dec`` (degrees), ``instrument``, ``mode`` (or
     ``aperture``: MSA, IFU, S200A1, ..., IMAGE, WFSS, SOSS, LRS, ...), ``grating``, ``filter``
-    (several separated by ``;``) and ``exposure_time`` (seconds). YAML/JSON: a list of
-    mappings, or a mapping with a ``targets`` list.
+    (several separated by ``;``) and ``exposure_time`` (seconds); for imaging, optionally
+    ``field_width`` and ``field_height`` (arcsec) instead of the instrument's whole field.
+    YAML/JSON: a list of mappings, or a mapping with a ``targets`` list.
     """
     path = Path(path)
     if not path.is_file():
@@ -429,13 +442,13 @@ def _evaluate(target: PlannedObservation, row: Any, mode_note: str) -> Candidate
     overlap: float | None = None
     if ap.field:
         footprint = parse_stcs(_cell(row, "s_region"))
-        if footprint.empty:  # no footprint: assume the archived field is the same size as the planned one
-            footprint = parse_stcs(f"CIRCLE ICRS {ra} {dec} {ap.field_radius / 3600.0}")
-        overlap = field_overlap(target.ra, target.dec, ap.field_radius, footprint)
+        if footprint.empty:  # no footprint: a disc as wide as the field's short side
+            footprint = parse_stcs(f"CIRCLE ICRS {ra} {dec} {min(ap.field) / 7200.0}")
+        overlap = field_overlap(target.ra, target.dec, *ap.field, footprint)
         rules["position"] = overlap > OVERLAP_LIMIT
         word = "" if rules["position"] else "NOT "
-        reasons.append(f"{word}field overlap {overlap:.0%} (needs > {OVERLAP_LIMIT:.0%} of a "
-                       f"{ap.field_area:g} arcmin² field); separation {separation:.1f}\"")
+        reasons.append(f"{word}field overlap {overlap:.0%} (needs > {OVERLAP_LIMIT:.0%} of the "
+                       f"{ap.field_text} field); separation {separation:.1f}\"")
     else:
         rules["position"] = separation <= ap.radius
         word = "" if rules["position"] else "NOT "

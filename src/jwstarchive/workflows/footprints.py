@@ -2,9 +2,11 @@
 
 The method is deliberately simple and documented (docs/duplicates.md): both shapes are
 projected onto the tangent plane at the planned pointing (gnomonic projection); the planned
-field is a disc, sampled on a regular grid of points; the overlap is the fraction of those
-points that fall inside the archived footprint (the union of its polygons and circles). With
-the default 41 x 41 grid the fraction is good to about 1 %, far finer than the 50 % rule needs.
+field is the instrument's field rectangle, sampled on a regular grid of points; the overlap is
+the fraction of those points inside the archived footprint (the union of its polygons and
+circles), taken at the position angle that gives the largest overlap, because the angle is not
+known when a proposal is written. With the default 41 x 41 grid the fraction is good to about
+2 %, far finer than the 50 % rule needs.
 """
 
 from __future__ import annotations
@@ -97,20 +99,41 @@ def separation_arcsec(ra1: float, dec1: float, ra2: float, dec2: float) -> float
     return 2 * math.asin(min(1.0, math.sqrt(h))) * ARCSEC_PER_RADIAN
 
 
-def field_overlap(ra: float, dec: float, radius_arcsec: float, footprint: Footprint, *, grid: int = 41) -> float:
-    """Fraction (0..1) of the planned disc (centre ``ra``, ``dec``; radius in arcsec) inside ``footprint``."""
+def field_overlap(
+    ra: float,
+    dec: float,
+    width: float,
+    height: float,
+    footprint: Footprint,
+    *,
+    pa_step: float = 10.0,
+    grid: int = 41,
+) -> float:
+    """Fraction (0..1) of a planned rectangular field inside ``footprint``, at its best position angle.
+
+    The planned field is ``width`` x ``height`` arcsec centred on (``ra``, ``dec``) degrees. Its
+    position angle is not known when a proposal is written, so the overlap is the largest over
+    angles 0..180 degrees in steps of ``pa_step`` (the conservative choice for a duplication screen).
+    """
     if footprint.empty:
         return 0.0
-    axis = np.linspace(-radius_arcsec, radius_arcsec, grid)
-    x, y = np.meshgrid(axis, axis)
-    keep = x**2 + y**2 <= radius_arcsec**2
-    x, y = x[keep], y[keep]
-    covered = np.zeros(x.shape, dtype=bool)
+    u, v = np.meshgrid(np.linspace(-width / 2, width / 2, grid), np.linspace(-height / 2, height / 2, grid))
+    u, v = u.ravel(), v.ravel()
+    shapes = []
     for polygon in footprint.polygons:
         vertices = np.asarray(polygon, dtype=float)
-        vx, vy = _project(vertices[:, 0], vertices[:, 1], ra, dec)
-        covered |= _inside_polygon(x, y, vx, vy)
+        shapes.append(("polygon", _project(vertices[:, 0], vertices[:, 1], ra, dec), 0.0))
     for cra, cdec, cradius in footprint.circles:
-        cx, cy = _project(np.array([cra]), np.array([cdec]), ra, dec)
-        covered |= (x - cx[0]) ** 2 + (y - cy[0]) ** 2 <= (cradius * 3600.0) ** 2
-    return float(covered.mean())
+        shapes.append(("circle", _project(np.array([cra]), np.array([cdec]), ra, dec), cradius * 3600.0))
+    best = 0.0
+    for angle in np.arange(0.0, 180.0, pa_step):
+        c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        x, y = c * u - s * v, s * u + c * v
+        covered = np.zeros(x.shape, dtype=bool)
+        for kind, (px, py), radius in shapes:
+            if kind == "polygon":
+                covered |= _inside_polygon(x, y, px, py)
+            else:
+                covered |= (x - px[0]) ** 2 + (y - py[0]) ** 2 <= radius**2
+        best = max(best, float(covered.mean()))
+    return best
