@@ -145,8 +145,6 @@ class ToolRun:
             mast.close()
         lo, hi = selection.window
         log.info("MJD range: %s %s", "open" if lo is None else f"{lo:.5f}", f"{hi:.5f}")
-        for message in selection.messages:
-            log.info("%s", message)
         if not selection.n_observations_found:
             self.say(banner("NO OBSERVATIONS FOUND"))
             self.say("Nothing selected")

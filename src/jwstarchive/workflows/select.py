@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -444,12 +445,15 @@ def check_existing(path: Path, size: int | None, skip_check_filesize: bool) -> t
 # ----------------------------------------------------------------------------------------------
 # tables
 # ----------------------------------------------------------------------------------------------
-def _date_iso(mjd: Any) -> str | None:
-    if mjd is None:
-        return None
-    from astropy.time import Time
+_MJD_EPOCH = datetime(1858, 11, 17)
 
-    return str(Time(float(mjd), format="mjd", scale="utc").isot)
+
+def _date_iso(mjd: Any) -> str | None:
+    """MJD (UTC) → ``YYYY-MM-DDTHH:MM:SS.sss`` (astropy's isot, without its per-call cost)."""
+    if mjd is None or (isinstance(mjd, float) and math.isnan(mjd)):
+        return None
+    moment = _MJD_EPOCH + timedelta(microseconds=round(float(mjd) * 86400e6 / 1000) * 1000)
+    return moment.isoformat(timespec="milliseconds")
 
 
 def summary_table(obs: Table, filetypes: Sequence[str], sortcols: Sequence[str]) -> Table:
