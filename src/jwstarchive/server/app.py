@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 def _build(settings: Settings) -> Services:
     from jwstarchive.catalog.store import open_store
     from jwstarchive.server.accounts import Accounts
+    from jwstarchive.server.esa.user_tables import UserTables
     from jwstarchive.server.files import ProductFiles
     from jwstarchive.server.state import StateDB
     from jwstarchive.server.tap.service import TAPService
@@ -45,6 +46,8 @@ def _build(settings: Settings) -> Services:
     tap = TAPService(store, FORMATS, settings.limits)
     state = StateDB(settings.state_path)
     accounts = Accounts(state, store)
+    user_tables = UserTables(state, settings.state_path / "user_tables")
+    tap.user_tables = user_tables
     job_store = JobStore(state)
     jobs = JobService(job_store, lambda notify: JobRunner(job_store, tap, settings.limits, notify), settings.limits)
     return Services(
@@ -57,6 +60,7 @@ def _build(settings: Settings) -> Services:
         started=datetime.now(UTC),
         accounts=accounts,
         files=ProductFiles(store, accounts),
+        user_tables=user_tables,
     )
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from jwstarchive.catalog.store import Store
     from jwstarchive.server.accounts import Accounts
+    from jwstarchive.server.esa.user_tables import UserTables
     from jwstarchive.server.files import ProductFiles
     from jwstarchive.server.formats import FormatRegistry
     from jwstarchive.server.settings import Limits, Settings
@@ -39,6 +40,7 @@ class Services:
     started: datetime
     accounts: Accounts
     files: ProductFiles
+    user_tables: UserTables
 
     @property
     def limits(self) -> Limits:

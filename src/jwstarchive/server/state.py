@@ -67,6 +67,44 @@ MIGRATIONS: tuple[str, ...] = (
         mast_token_hash TEXT
     );
     """,
+    # 3: ESA user tables and sharing (server/esa/user_tables.py)
+    """
+    CREATE TABLE user_table (
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        nrows INTEGER NOT NULL,
+        nbytes INTEGER NOT NULL,
+        columns TEXT NOT NULL,
+        file TEXT NOT NULL,
+        created REAL NOT NULL,
+        PRIMARY KEY (owner, name)
+    );
+    CREATE TABLE share_group (
+        group_id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT
+    );
+    CREATE TABLE share_group_user (
+        group_id TEXT NOT NULL,
+        user TEXT NOT NULL,
+        PRIMARY KEY (group_id, user)
+    );
+    CREATE TABLE share_item (
+        item_id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        type INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT
+    );
+    CREATE TABLE share_relation (
+        item_id TEXT NOT NULL,
+        share_to TEXT NOT NULL,
+        share_type TEXT NOT NULL,
+        share_mode TEXT NOT NULL
+    );
+    """,
 )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import anyio
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from jwstarchive.server.esa.session import request_user
 from jwstarchive.server.params import read_params
 from jwstarchive.server.services import services
 from jwstarchive.server.tap.service import Cancellation
@@ -41,7 +43,7 @@ async def sync(request: Request) -> Response:
     """
     svc = services(request)
     params = await read_params(request, max_file_bytes=svc.limits.upload_max_bytes)
-    query = svc.tap.parse_request(params)
+    query = replace(svc.tap.parse_request(params), user=request_user(request))
     cancellation = Cancellation()
     failure: Exception | None = None
     async with anyio.create_task_group() as tasks:

@@ -17,7 +17,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio.to_thread
 
@@ -35,10 +35,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from jwstarchive.catalog.store import Store
+    from jwstarchive.catalog.tables import Table
     from jwstarchive.server.params import DALIParams
     from jwstarchive.server.settings import Limits
 
-__all__ = ["LANGUAGES", "Cancellation", "QueryRequest", "TAPService"]
+__all__ = ["LANGUAGES", "Cancellation", "QueryRequest", "TAPService", "UserTableSource"]
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,24 @@ log = logging.getLogger(__name__)
 LANGUAGES = {"ADQL": "2.1", "ADQL-2.0": "2.0", "ADQL-2.1": "2.1"}
 
 
+class UserTableSource(Protocol):
+    """Persistent user tables: what a user may read, and a table's rows."""
+
+    def visible(self, user: str | None) -> list[Table]:
+        """The tables ``user`` may query (published as ``user_<owner>.<name>``)."""
+        ...
+
+    def arrow(self, table: Table) -> pa.Table:
+        """The rows of ``table``."""
+        ...
+
+
 @dataclass(frozen=True)
 class QueryRequest:
     """A checked TAP query request.
 
-    ``maxrec`` is already limited to the service's hard limit.
+    ``maxrec`` is already limited to the service's hard limit. ``user`` is the authenticated
+    caller (None: anonymous), whose own and shared user tables the query may read.
     """
 
     query: str
@@ -58,6 +72,7 @@ class QueryRequest:
     format: OutputFormat
     maxrec: int
     uploads: tuple[UploadSource, ...] = ()
+    user: str | None = None
 
 
 class Cancellation:
@@ -132,6 +147,8 @@ class TAPService:
         self.formats = formats
         self.limits = limits
         self._fetch = fetch
+        #: Where authenticated callers' persistent tables come from (set by the app; None: none).
+        self.user_tables: UserTableSource | None = None
 
     # --- parameters --------------------------------------------------------------------------
 
@@ -222,9 +239,11 @@ class TAPService:
         try:
             catalog = self.store.catalog
             tables = [self._load_upload(cursor, source) for source in request.uploads]
-            if tables:
-                catalog = catalog.with_tables(tables)
+            user_tables = self._user_tables(request.user)
+            if tables or user_tables:
+                catalog = catalog.with_tables([*tables, *user_tables])
             compiled = self._compile(request, catalog)
+            self._register_user_tables(cursor, user_tables, compiled.sql)
             result = ResultSet(columns=tuple(compiled.columns), batches=(), info={"QUERY": request.query})
             if info:
                 result.info.update(info)
@@ -248,6 +267,19 @@ class TAPService:
         except Exception as exc:
             log.error("the ADQL compiler failed on %r", request.query, exc_info=exc)
             raise QueryRefused("this query could not be translated (an internal error was logged)") from exc
+
+    def _user_tables(self, user: str | None) -> list[Table]:
+        if user is None or self.user_tables is None:
+            return []
+        return self.user_tables.visible(user)
+
+    def _register_user_tables(self, cursor: Any, tables: list[Table], sql: str) -> None:
+        """Make the user tables ``sql`` reads visible to its cursor (Arrow views, no copy)."""
+        assert self.user_tables is not None or not tables
+        for table in tables:
+            relation = table.sql_relation
+            if relation in sql:
+                cursor.register(relation.strip('"'), self.user_tables.arrow(table))  # type: ignore[union-attr]
 
     def _load_upload(self, cursor: Any, source: UploadSource) -> Any:
         data = source.data

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from jwstarchive.errors import InputError, InvalidPhase, UnknownJob
 from jwstarchive.server.errors import tap_error
+from jwstarchive.server.esa.session import request_user
 from jwstarchive.server.formats.votable import render_error
 from jwstarchive.server.params import DALIParams, read_params
 from jwstarchive.server.services import services, tap_url
@@ -33,8 +34,8 @@ TEXT = "text/plain"
 
 
 def caller(request: Request) -> str | None:
-    """The authenticated owner of the request (None: anonymous; login arrives with the ESA face)."""
-    return None
+    """The authenticated owner of the request: the ESA session's user (None: anonymous)."""
+    return request_user(request)
 
 
 def _async_url(request: Request) -> str:

@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -149,7 +150,7 @@ class JobRunner:
         if uploads.is_dir():
             files = {p.name: p.read_bytes() for p in uploads.iterdir() if p.is_file()}
         params = DALIParams(items=list(job.parameters), files=files)
-        request = self.tap.parse_request(params)
+        request = replace(self.tap.parse_request(params), user=job.owner)
         timeout = job.execution_duration or self.limits.max_execution_duration
         result = self.tap.execute(request, timeout=timeout, info={"JOBID": job.job_id}, cancellation=cancellation)
         fmt = request.format

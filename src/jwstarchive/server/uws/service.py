@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+#: How long an authenticated user's job is kept: until they delete it (ESA TAP+), in practice.
+USER_RETENTION = timedelta(days=100 * 365)
+
 #: Request parameters that steer UWS rather than being job parameters.
 CONTROL_PARAMS = frozenset({"phase", "action", "wait"})
 
@@ -147,7 +150,7 @@ class JobService:
             start_time=None,
             end_time=None,
             execution_duration=self.limits.default_execution_duration,
-            destruction=now + timedelta(seconds=self.limits.default_retention),
+            destruction=now + (USER_RETENTION if owner else timedelta(seconds=self.limits.default_retention)),
             parameters=_merge((), params),
         )
         await self._call(self._insert, job, dict(params.files))

@@ -5,7 +5,9 @@ unconditionally): 1 marks the main RA column, 2 the main Dec column, 0 anything 
 extension attributes are declared by a small XSD the server publishes (:data:`ESATAPPLUS_XSD`,
 referenced with ``xsi:schemaLocation``), so schema validators accept them.
 ``detail=min`` (VOSI 1.1) and ``only_tables=true`` (ESA) leave the columns out;
-``tables=schema.table`` (ESA) lists only the named tables.
+``tables=schema.table`` (ESA) lists only the named tables. User schemas (``user_<name>``) are
+marked ``esatapplus:public="false"``; a table's ``extra`` may carry stored column flags
+(``flags.<column>``) and its ``size``/``size_bytes``.
 
 Column names that are ADQL reserved words (``public``) or not regular identifiers are listed
 delimited (``"public"``), as TAP 1.1 asks and as the ESA service does.
@@ -72,6 +74,9 @@ DEC_FLAG = 2
 
 
 def _flags(table: Table, column: Column) -> int:
+    stored = table.extra.get(f"flags.{column.name}")
+    if stored is not None:
+        return int(stored)
     position = table.position
     ucd = (column.ucd or "").lower()
     if position is not None:
@@ -105,10 +110,10 @@ def _column_xml(table: Table, column: Column) -> str:
     if column.xtype:
         dtype_attrs += f' extendedType="{attr(column.xtype)}"'
     parts.append(f'<dataType xsi:type="vs:VOTableType"{dtype_attrs}>{text(column.datatype or "char")}</dataType>')
-    if column.indexed:
-        parts.append("<flag>indexed</flag>")
     if column.principal:
         parts.append("<flag>principal</flag>")
+    if column.indexed:  # last: astroquery keeps only the last <flag>
+        parts.append("<flag>indexed</flag>")
     parts.append("</column>")
     return "".join(parts)
 
@@ -127,7 +132,10 @@ def _foreign_key_xml(target: str, columns: tuple[tuple[str, str], ...], descript
 
 
 def _table_xml(table: Table, *, columns: bool, element: str = "table", namespaces: str = "") -> str:
-    head = f'<{element}{namespaces} type="{attr(table.table_type or "table")}" esatapplus:flags="0">'
+    size = "".join(
+        f' esatapplus:{key}="{attr(table.extra[key])}"' for key in ("size", "size_bytes") if key in table.extra
+    )
+    head = f'<{element}{namespaces} type="{attr(table.table_type or "table")}"{size} esatapplus:flags="0">'
     parts = [head, f"<name>{text(table.qualified)}</name>"]
     if table.description:
         parts.append(f"<description>{text(table.description)}</description>")
@@ -153,7 +161,8 @@ def render_tableset(tables: Iterable[Table], *, columns: bool = True, xsd_url: s
     descriptions = _schema_descriptions()
     parts = ['<?xml version="1.0" encoding="UTF-8"?>', f"<vosi:tableset {_namespaces(xsd_url)}>"]
     for schema, members in by_schema.items():
-        parts.append('<schema esatapplus:public="true">')
+        public = "false" if schema.lower().startswith("user_") else "true"
+        parts.append(f'<schema esatapplus:public="{public}">')
         parts.append(f"<name>{text(schema)}</name>")
         description = descriptions.get(schema) or descriptions.get(schema.lower())
         if description:
