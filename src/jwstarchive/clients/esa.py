@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+import httpx
+
 from jwstarchive.clients import resolver as sesame
 from jwstarchive.clients.tap import TableMeta, TAPClient, TAPJob, error_message, open_client
 from jwstarchive.errors import (
@@ -40,7 +42,6 @@ from jwstarchive.errors import (
 )
 
 if TYPE_CHECKING:
-    import httpx
     from astropy.coordinates import SkyCoord
     from astropy.table import Table
 
@@ -835,7 +836,7 @@ class JwstClass:
         params = {"RETRIEVAL_TYPE": "PRODUCT", "TAPCLIENT": TAP_CLIENT_ID, "ARTIFACTID": str(artifact_id)}
         result = self._download(params, path, size, md5)
         if not result.ok:
-            raise _download_error(f"Error retrieving product for {artifact_id or file_name}: {result.message}", result)
+            raise self._download_error(f"Error retrieving product for {artifact_id or file_name}", result)
         return str(path)
 
     def get_obs_products(
@@ -862,10 +863,11 @@ class JwstClass:
             level = "LEVEL1ONLY"
         else:
             level = str(cal_level)
+        planes = self._get_associated_planes(plane_ids, cal_level, max_level)
         params = {
             "RETRIEVAL_TYPE": "OBSERVATION",
             "TAPCLIENT": TAP_CLIENT_ID,
-            "planeid": ",".join(plane_ids),
+            "planeid": ",".join(planes),
             "calibrationlevel": level,
         }
         if product_type:
@@ -879,9 +881,30 @@ class JwstClass:
         output_dir.mkdir(parents=True, exist_ok=True)
         result = self._download(params, target)
         if not result.ok:
-            message = f"Cannot retrieve products for observation {observation_id}: {result.message}"
-            raise _download_error(message, result)
+            raise self._download_error(f"Cannot retrieve products for observation {observation_id}", result)
         return _unpack(target)
+
+    def _download_error(self, prefix: str, result: Any) -> JWSTArchiveError:
+        """The error of a failed download, with the service's own words (``403 Error 403: ...``)."""
+        status = getattr(result, "http_status", None)
+        detail = result.message
+        if status is not None and status >= 400:
+            try:
+                with self.http.stream("GET", result.request.url, headers=self._headers()) as response:
+                    body = b""
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > 4096:
+                            break
+                    if response.status_code >= 400:
+                        detail = f"{response.status_code} {error_message(response.status_code, body[:4096])}"
+            except httpx.HTTPError as exc:  # the engine's message stands
+                log.debug("could not read the error body of %s: %s", result.request.url, exc)
+        message = f"{prefix}: {detail}"
+        error = getattr(result, "error", None)
+        if isinstance(error, AuthenticationError) or status in (401, 403):
+            return AuthenticationError(message, url=result.request.url, status=status)
+        return DownloadError(message, url=result.request.url, path=str(result.request.path))
 
     def download_files_from_program(
         self, proposal_id: str | int, *, product_type: str | Sequence[str] | None = None, verbose: bool = False
@@ -896,13 +919,6 @@ class JwstClass:
             log.info("Downloading products for Observation ID: %s", oid)
             self.get_obs_products(observation_id=oid, product_type=product_type)
         return ids
-
-
-def _download_error(message: str, result: Any) -> JWSTArchiveError:
-    error = getattr(result, "error", None)
-    if isinstance(error, AuthenticationError):
-        return AuthenticationError(message, url=error.url, status=error.status)
-    return DownloadError(message, url=result.request.url, path=str(result.request.path))
 
 
 def _unpack(path: Path) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import ssl
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
@@ -62,10 +63,14 @@ _EXTENSIONS = {
 def open_client(
     *, timeout: float = 120.0, verify: bool | str = True, headers: Mapping[str, str] | None = None
 ) -> httpx.Client:
-    """The keep-alive HTTP client the archive clients share (redirects followed)."""
+    """The keep-alive HTTP client the archive clients share (redirects followed).
+
+    ``verify`` may be the path of a CA bundle (e.g. a local server's ``ARCHIVE/tls/cert.pem``).
+    """
+    tls: bool | ssl.SSLContext = verify if isinstance(verify, bool) else ssl.create_default_context(cafile=str(verify))
     return httpx.Client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 30.0)),
-        verify=verify,
+        verify=tls,
         follow_redirects=True,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
         limits=httpx.Limits(max_keepalive_connections=16, max_connections=32),
@@ -161,7 +166,11 @@ def _arrow_to_table(arrow: pa.Table) -> Table:
 def _parse_parquet(data: bytes) -> Table:
     import pyarrow.parquet as pq
 
-    return _arrow_to_table(pq.read_table(io.BytesIO(data)))
+    parquet = pq.ParquetFile(io.BytesIO(data))
+    table = _arrow_to_table(parquet.read())
+    file_meta = parquet.metadata.metadata or {}
+    table.meta.update({k.decode(): v.decode() for k, v in file_meta.items() if not k.startswith(b"ARROW:")})
+    return table
 
 
 def _parse_votable(data: bytes) -> Table:
