@@ -295,3 +295,31 @@ def test_unknown_request_keys_are_ignored(portal: Portal) -> None:
         "somethingNew": json.dumps({"x": 1}),
     }
     assert portal.raw(request).json()["status"] == "COMPLETE"
+
+
+def test_jwst_mast_query_request_shapes(portal: Portal, catalog) -> None:
+    """jwst_mast_query's portal path: a padded program, a null lower time bound, products with a columns list."""
+    hi = catalog.execute("SELECT max(t_min) FROM mast.caom_observation").fetchone()[0]
+    expected = _expected(catalog, "proposal_id = '1621' AND instrument_name IN ('NIRSPEC/IFU', 'NIRSPEC/MSA')")
+    rows = portal.rows(
+        FILTERED,
+        {
+            "columns": "obsid,obs_id,instrument_name,t_min",
+            "filters": [
+                {"paramName": "obs_collection", "values": ["JWST"]},
+                {"paramName": "instrument_name", "values": ["NIRSPEC/IFU", "NIRSPEC/MSA"]},
+                {"paramName": "t_min", "values": [{"min": None, "max": hi}]},
+                {"paramName": "proposal_id", "values": ["01621"]},
+            ],
+        },
+        path="/portal_jwst/Mashup/Mashup.asmx/invoke",
+    )
+    assert expected and ids(r["obsid"] for r in rows) == expected
+    some = sorted(expected)[:4]
+    products = portal.rows(
+        "Mast.Caom.Products",
+        {"obsid": ",".join(map(str, some)), "columns": ["type", "productType"]},
+        path="/portal_jwst/Mashup/Mashup.asmx/invoke",
+    )
+    assert {int(r["parent_obsid"]) for r in products} == set(some)
+    assert "productFilename" in products[0]
