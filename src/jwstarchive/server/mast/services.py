@@ -100,7 +100,10 @@ def _position(text: Any) -> Cone:
     parts = [p for p in re.split(r"[,\s]+", text.strip()) if p]
     if len(parts) not in (2, 3):
         raise InputError(f"position must be '<ra>, <dec>, <radius>' in degrees, not {text!r}")
-    return _cone(parts[0], parts[1], parts[2] if len(parts) == 3 else DEFAULT_RADIUS)
+    try:
+        return _cone(parts[0], parts[1], parts[2] if len(parts) == 3 else DEFAULT_RADIUS)
+    except InputError as exc:
+        raise InputError(f"position {text!r}: {exc.message}") from None
 
 
 def _columns(spec: Any, table: Table, service: str, extra: dict[str, Column]) -> list[Column] | None:
