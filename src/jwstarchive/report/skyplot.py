@@ -22,6 +22,7 @@ _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 WIDTH, HEIGHT = 640, 480
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 70, 150, 20, 50
 WIDE_FIELD_DEG = 60.0
+MIN_SHAPE_PX = 6.0
 INSTRUMENT_COLOURS = {
     "NIRCAM": "#1f77b4",
     "NIRSPEC": "#d62728",
@@ -30,6 +31,13 @@ INSTRUMENT_COLOURS = {
     "FGS": "#9467bd",
 }
 OTHER_COLOUR = "#7f7f7f"
+SVG_STYLE = (
+    "text { font: 12px system-ui, sans-serif; fill: #222; } .frame { fill: #fbfcfe; stroke: #888; } "
+    ".axes line { stroke: #444; } "
+    ".footprint polygon, .footprint circle { fill: currentColor; fill-opacity: .15; stroke: currentColor; "
+    "stroke-width: 1.2; } .footprint circle.point { fill-opacity: .8; } "
+    ".footprint:hover polygon, .footprint:hover circle { fill-opacity: .45; }"
+)
 
 
 @dataclass
@@ -128,6 +136,11 @@ class _Projection:
         return math.degrees(xi), math.degrees(eta)
 
 
+def _extent(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return max(xs) - min(xs), max(ys) - min(ys)
+
+
 def _nice_step(span: float, ticks: int = 5) -> float:
     raw = span / ticks if span > 0 else 1.0
     power = 10 ** math.floor(math.log10(raw))
@@ -183,6 +196,7 @@ def render_sky_svg(footprints: Sequence[Footprint], *, title: str = "Footprints"
         f'<svg xmlns="http://www.w3.org/2000/svg" class="skyplot" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label={quoteattr(title)}>',
         f"<title>{escape(title)}</title>",
+        f"<style>{SVG_STYLE}</style>",
         f'<rect x="{MARGIN_LEFT}" y="{MARGIN_TOP}" width="{plot_w}" height="{plot_h}" class="frame"/>',
     ]
     parts += _axes(cx, cy, half_x, half_y, per_deg, unit, wide, px)
@@ -202,6 +216,12 @@ def render_sky_svg(footprints: Sequence[Footprint], *, title: str = "Footprints"
         for ra, dec, radius in f.circles:
             x, y = px(*project(ra, dec))
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{max(radius * scale, 1.5):.1f}"/>')
+        outline = [px(*project(ra, dec)) for poly in f.polygons for ra, dec in poly]
+        outline += [px(*project(ra, dec)) for ra, dec, radius in f.circles if radius * scale < MIN_SHAPE_PX]
+        if outline and max(_extent(outline)) < MIN_SHAPE_PX:
+            # Too small to see at this scale (a subarray on a whole-sky plot): mark it with a dot.
+            x, y = (sum(p[0] for p in outline) / len(outline), sum(p[1] for p in outline) / len(outline))
+            parts.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="3"/>')
         for ra, dec in f.points:
             x, y = px(*project(ra, dec))
             parts.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="3"/>')
@@ -232,6 +252,9 @@ def _axes(cx: float, cy: float, half_x: float, half_y: float, per_deg: float, un
     k = math.ceil((cy - half_y) / step)
     while k * step <= cy + half_y:
         y_val = k * step
+        if wide and abs(y_val) > 90:
+            k += 1
+            continue
         _, sy = px(cx, y_val)
         label = _fmt(y_val * per_deg)
         out.append(f'<line x1="{left - 5}" y1="{sy:.1f}" x2="{left}" y2="{sy:.1f}"/>')
