@@ -223,26 +223,27 @@ def test_proprietary_download_needs_a_token(
     live_server: Any, demo_token: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MAST_API_TOKEN", raising=False)
-    anonymous = ObservationsClass(mast_url=live_server.url)
-    products = _exclusive_products(anonymous)
-    assert len(products) == 2
-    refused = anonymous.download_products(products, download_dir=tmp_path / "anon")
+    with ObservationsClass(mast_url=live_server.url) as anonymous:
+        products = _exclusive_products(anonymous)
+        assert len(products) == 2
+        refused = anonymous.download_products(products, download_dir=tmp_path / "anon")
     assert list(refused["Status"]) == ["ERROR", "ERROR"]
     assert all(url.startswith(live_server.url) for url in refused["URL"])
+    assert all("token" in message for message in refused["Message"])
     assert not any(Path(p).exists() for p in refused["Local Path"])
 
-    owner = ObservationsClass(mast_url=live_server.url)
-    owner.login(demo_token)
-    assert owner.session_info(verbose=False)["ezid"] == "demo"
-    granted = owner.download_products(products, download_dir=tmp_path / "demo")
-    assert list(granted["Status"]) == ["COMPLETE", "COMPLETE"]
-    assert [Path(p).stat().st_size for p in granted["Local Path"]] == list(products["size"])
-    owner.logout()
-    assert owner.session_info(verbose=False)["anon"] is True
+    with ObservationsClass(mast_url=live_server.url) as owner:
+        owner.login(demo_token)
+        assert owner.session_info(verbose=False)["ezid"] == "demo"
+        granted = owner.download_products(products, download_dir=tmp_path / "demo")
+        assert list(granted["Status"]) == ["COMPLETE", "COMPLETE"]
+        assert [Path(p).stat().st_size for p in granted["Local Path"]] == list(products["size"])
+        owner.logout()
+        assert owner.session_info(verbose=False)["anon"] is True
 
     monkeypatch.setenv("MAST_API_TOKEN", demo_token)
-    from_env = ObservationsClass(mast_url=live_server.url)
-    again = from_env.download_products(products, download_dir=tmp_path / "env")
+    with ObservationsClass(mast_url=live_server.url) as from_env:
+        again = from_env.download_products(products, download_dir=tmp_path / "env")
     assert list(again["Status"]) == ["COMPLETE", "COMPLETE"]
 
 
@@ -256,4 +257,7 @@ def test_base_url_from_environment(live_server: Any, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setenv("JWSTARCHIVE_MAST_URL", live_server.url)
     assert Observations.mast_url == live_server.url
-    assert Observations.query_criteria_count(proposal_id="2733") > 0
+    try:
+        assert Observations.query_criteria_count(proposal_id="2733") > 0
+    finally:
+        Observations.close()

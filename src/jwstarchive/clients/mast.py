@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from astropy.table import Row, Table
@@ -21,7 +21,7 @@ from jwstarchive.clients import keywords as si
 from jwstarchive.clients import mast_download
 from jwstarchive.clients.mast_filters import criteria_filters, filter_products, resolve_name, suggest
 from jwstarchive.clients.mast_portal import PortalConnection
-from jwstarchive.clients.mast_tables import portal_table, stack_tables
+from jwstarchive.clients.mast_tables import merged_table, stack_tables
 from jwstarchive.errors import AuthenticationError, InputError, NameResolutionError
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 CAOM_CONFIG = "Mast.Caom.Cone"
 DEFAULT_RADIUS_DEG = 0.2
-PRODUCT_BATCH = 50
+PRODUCT_BATCH = 100
 
 
 def _degrees(radius: Quantity | float | str) -> float:
@@ -118,8 +118,14 @@ class _MastBase:
         return self._portal.base_url
 
     def close(self) -> None:
-        """Close the HTTP connections."""
+        """Close the HTTP connections (a later call opens new ones)."""
         self._portal.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def login(self, token: str | None = None) -> None:
         """Use a MAST API ``token`` (default ``$MAST_API_TOKEN``) and check it with ``/whoami``.
@@ -181,8 +187,7 @@ class MastClass(_MastBase):
         **kwargs: Any,
     ) -> Table:
         """``service``'s result as a Table (all pages unless ``page`` is given)."""
-        responses = self.service_request_async(service, params, pagesize=pagesize, page=page, **kwargs)
-        return stack_tables(portal_table(r.json()) for r in responses)
+        return merged_table(self._portal.bodies(service, params, pagesize=pagesize, page=page, **kwargs))
 
     def mast_query(self, service: str, columns: Sequence[str] | str | None = None, **criteria: Any) -> Table:
         """``service`` with ``criteria`` as keyword filters (lists OR, ranges as in `keyword_filters`)."""
@@ -261,8 +266,7 @@ class ObservationsClass(_MastBase):
     # -- observation queries ---------------------------------------------------------------------
 
     def _observations(self, service: str, params: dict[str, Any], pagesize: int | None, page: int | None) -> Table:
-        responses = self._portal.invoke(service, params, pagesize=pagesize, page=page)
-        table = stack_tables(portal_table(r.json()) for r in responses)
+        table = merged_table(self._portal.bodies(service, params, pagesize=pagesize, page=page))
         if not len(table):
             log.info("Query returned no results.")
         return table
@@ -273,8 +277,8 @@ class ObservationsClass(_MastBase):
 
         if not str(objectname).strip():
             raise InputError("Give a target name to resolve")
-        responses = self._portal.invoke("Mast.Name.Lookup", {"input": objectname, "format": "json"})
-        found = responses[0].json().get("resolvedCoordinate") or []
+        bodies = self._portal.bodies("Mast.Name.Lookup", {"input": objectname, "format": "json"})
+        found = bodies[0].get("resolvedCoordinate") or []
         if not found:
             raise NameResolutionError(f'Could not resolve "{objectname}" to a sky position.')
         return SkyCoord(float(found[0]["ra"]), float(found[0]["decl"]), unit="deg", frame="icrs")
@@ -385,14 +389,15 @@ class ObservationsClass(_MastBase):
             raise InputError(f"batch_size must be at least 1 (got {batch_size})")
         batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
 
-        def one(batch: list[str]) -> Table:
-            responses = self._portal.invoke("Mast.Caom.Products", {"obsid": ",".join(batch)})
-            return stack_tables(portal_table(r.json()) for r in responses)
+        def one(batch: list[str]) -> list[dict[str, Any]]:
+            return self._portal.bodies("Mast.Caom.Products", {"obsid": ",".join(batch)})
 
-        products = stack_tables(self._portal.map(one, batches))
-        log.info("%d products for %d observations in %d batches", len(products), len(ids), len(batches))
-        if unique and len(products) and "productFilename" in products.colnames:
-            products = _unique(products, "productFilename")
+        bodies = [body for found in self._portal.map(one, batches) for body in found]
+        total = sum(len(body.get("data") or []) for body in bodies)
+        products = merged_table(bodies, unique="productFilename" if unique else None)
+        log.info(
+            "%d products (%d unique) for %d observations in %d batches", total, len(products), len(ids), len(batches)
+        )
         return products
 
     def get_unique_product_list(self, observations: Any, *, batch_size: int = PRODUCT_BATCH) -> Table:

@@ -202,9 +202,33 @@ class PortalConnection:
         page: int | None = None,
         **extra: Any,
     ) -> list[httpx.Response]:
-        """Call ``service`` and return every page's response (one page only when ``page`` is given).
+        """Call ``service`` and return every page's HTTP response (one page only when ``page`` is given)."""
+        return [response for response, _ in self.pages(service, params, pagesize=pagesize, page=page, **extra)]
 
-        Pages after the first are fetched concurrently. ``status: ERROR`` raises ``QueryFailed``.
+    def bodies(
+        self,
+        service: str,
+        params: dict[str, Any],
+        *,
+        pagesize: int | None = None,
+        page: int | None = None,
+        **extra: Any,
+    ) -> list[dict[str, Any]]:
+        """Call ``service`` and return every page's decoded JSON body."""
+        return [body for _, body in self.pages(service, params, pagesize=pagesize, page=page, **extra)]
+
+    def pages(
+        self,
+        service: str,
+        params: dict[str, Any],
+        *,
+        pagesize: int | None = None,
+        page: int | None = None,
+        **extra: Any,
+    ) -> list[tuple[httpx.Response, dict[str, Any]]]:
+        """Every page of ``service`` as (response, decoded body); later pages are fetched concurrently.
+
+        ``status: EXECUTING`` is polled with the identical request; ``status: ERROR`` raises ``QueryFailed``.
         """
         deadline = time.monotonic() + self.timeout
         request = {
@@ -217,22 +241,22 @@ class PortalConnection:
             "cacheBreaker": str(uuid.uuid4()),
         }
         first = self._complete(request, deadline)
-        responses = [first]
-        paging = first.json().get("paging") or {}
-        pages = int(paging.get("pagesFiltered") or 0)
-        if page is None and pages > 1:
-            later = [dict(request, page=n) for n in range(2, pages + 1)]
-            responses += self.map(lambda r: self._complete(r, deadline), later)
-        return responses
+        found = [first]
+        paging = first[1].get("paging") or {}
+        total = int(paging.get("pagesFiltered") or 0)
+        if page is None and total > 1:
+            later = [dict(request, page=n) for n in range(2, total + 1)]
+            found += self.map(lambda r: self._complete(r, deadline), later)
+        return found
 
-    def _complete(self, request: dict[str, Any], deadline: float) -> httpx.Response:
+    def _complete(self, request: dict[str, Any], deadline: float) -> tuple[httpx.Response, dict[str, Any]]:
         """POST one request until it is no longer EXECUTING; ERROR raises."""
         body = "request=" + quote(json.dumps(request))
         pause = 0.05
         while True:
             response = self.post_form(INVOKE_PATH, body)
             payload = _decode(response, self.base_url + INVOKE_PATH)
-            status = (payload or {}).get("status") if isinstance(payload, dict) else None
+            status = payload.get("status") if isinstance(payload, dict) else None
             if status == "EXECUTING":
                 if time.monotonic() > deadline:
                     raise ServiceUnavailable(
@@ -242,13 +266,13 @@ class PortalConnection:
                 time.sleep(pause)
                 pause = min(pause * 2, 1.0)
                 continue
-            if status == "ERROR" or not payload:
-                message = (payload or {}).get("msg") if isinstance(payload, dict) else None
+            if status == "ERROR" or not payload or not isinstance(payload, dict):
+                message = payload.get("msg") if isinstance(payload, dict) else None
                 raise QueryFailed(
                     f"{request['service']} failed: {message or 'MAST reported an error without a message'}",
                     url=self.base_url + INVOKE_PATH,
                 )
-            return response
+            return response, payload
 
     def map(self, fn: Callable[[_T], _R], items: Sequence[_T]) -> list[_R]:
         """``fn`` over ``items`` with up to ``concurrency`` in flight; results in input order."""

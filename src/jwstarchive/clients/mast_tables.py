@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
 
-__all__ = ["portal_table", "stack_tables"]
+__all__ = ["merged_table", "portal_table", "stack_tables"]
 
 _KINDS = {
     "char": "str",
@@ -88,6 +88,29 @@ def portal_table(body: dict[str, Any], *, columns: Sequence[str] | None = None) 
         kind = seen.get(name, "str")
         table[name] = _column(name, kind, [row.get(name) for row in rows])
     return table
+
+
+def merged_table(
+    bodies: Iterable[dict[str, Any]], *, unique: str | None = None, columns: Sequence[str] | None = None
+) -> Table:
+    """One Table from many pages or batches; with ``unique``, the first row of each value of that field."""
+    fields: dict[str, dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
+    for body in bodies:
+        for field in body.get("fields") or []:
+            fields.setdefault(field.get("name"), field)
+        rows.extend(body.get("data") or [])
+    if unique is not None:
+        seen: set[Any] = set()
+        kept = []
+        for row in rows:
+            key = row.get(unique)
+            if key is not None and key in seen:
+                continue
+            seen.add(key)
+            kept.append(row)
+        rows = kept
+    return portal_table({"fields": list(fields.values()), "data": rows}, columns=columns)
 
 
 def stack_tables(tables: Iterable[Table]) -> Table:
