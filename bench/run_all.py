@@ -1,6 +1,6 @@
 """Run every benchmark in bench/ at its default size, one after another.
 
-    .venv/bin/python bench/run_all.py [name ...]     # e.g. generate adql tap products
+    .venv/bin/python bench/run_all.py [name ...]     # e.g. generate adql tap products esa
 """
 
 from __future__ import annotations
