@@ -8,6 +8,9 @@ related observations, job removal, login/logout/token and exclusive-access prote
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -470,3 +473,25 @@ def test_exclusive_access_product_needs_a_token(jwst: JwstClass, esa_demo_server
     assert jwst.set_token(esa_demo_server.tokens["demo"]) == "MAST token has been set successfully"
     files = jwst.get_obs_products(observation_id=COMPOSITE, cal_level=3, output_file=tmp_path / "c" / "x")
     assert files and all(Path(f).stat().st_size > 0 for f in files)
+
+
+def test_named_async_job_is_found_by_name(jwst: JwstClass, uid: str) -> None:
+    job = jwst.launch_job("select top 2 observationid from jwst.main", async_job=True, name=uid)
+    found = jwst.load_async_job(name=uid)
+    assert found.jobid == job.jobid
+    assert len(found.get_results()) == 2
+    assert job.jobid in [j.jobid for j in jwst.search_async_jobs(jobfilter={"name": uid})]
+    jwst.remove_jobs(job.jobid)
+
+
+def test_default_instance_reads_the_environment_and_stays_offline() -> None:
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise SystemExit('network used at import')\n"
+        "socket.socket.connect = refuse\n"
+        "from jwstarchive.esa import Jwst\n"
+        "print(Jwst.tap_url, Jwst.data_url)\n"
+    )
+    env = {**os.environ, "JWSTARCHIVE_ESA_URL": "http://archive.example:8000"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["http://archive.example:8000/server/tap", "http://archive.example:8000/server/data"]
