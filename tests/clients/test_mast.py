@@ -261,3 +261,33 @@ def test_base_url_from_environment(live_server: Any, monkeypatch: pytest.MonkeyP
         assert Observations.query_criteria_count(proposal_id="2733") > 0
     finally:
         Observations.close()
+
+
+def test_keyword_only_one_instrument_has(mast: MastClass) -> None:
+    files = mast.keyword_search({"grating": "G395H"}, columns="filename,grating,instrume")
+    assert len(files) > 0
+    assert set(files["instrume"]) == {"NIRSPEC"} and set(files["grating"]) == {"G395H"}
+    with pytest.raises(InputError, match="Did you mean 'grating'"):
+        mast.keyword_search({"gratin": "G395H"})
+    with pytest.raises(InputError, match="Did you mean 'filename'"):
+        mast.keyword_search({"grating": "G395H"}, instrument="nirspec", columns=["filenam"])
+
+
+def test_nothing_to_download_gives_an_empty_manifest(observations: ObservationsClass, tmp_path: Path) -> None:
+    products = _small_public_products(observations, 2)
+    manifest = observations.download_products(products, download_dir=tmp_path, productType="NO_SUCH_TYPE")
+    assert len(manifest) == 0 and manifest.colnames == ["Local Path", "Status", "Message", "URL"]
+    assert not any(tmp_path.iterdir())
+
+
+def test_public_surface() -> None:
+    import jwstarchive.mast
+
+    assert sorted(jwstarchive.mast.__all__) == [
+        "Mast",
+        "MastClass",
+        "Observations",
+        "ObservationsClass",
+        "keyword_filters",
+        "keyword_search",
+    ]
