@@ -7,8 +7,8 @@ import math
 from collections import Counter
 
 import pytest
+from toolrun import PROGRAM, WINDOW, Recorder
 
-from conftest import PROGRAM, WINDOW, Recorder
 from jwstarchive.config import add_tool_options, resolve_options
 from jwstarchive.workflows.select import SERVICE_OBSERVATIONS, SERVICE_PRODUCTS, Selection, select
 
