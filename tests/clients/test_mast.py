@@ -291,3 +291,11 @@ def test_public_surface() -> None:
         "keyword_filters",
         "keyword_search",
     ]
+
+
+def test_executing_answers_are_polled_until_complete(mast: MastClass) -> None:
+    params = {"columns": "filename,exp_type", "filters": []}
+    direct = mast.service_request("Mast.Jwst.Filtered.Nirspec", params)
+    polled = mast.service_request("Mast.Jwst.Filtered.Nirspec", params, timeout=0)
+    assert len(direct) > 0
+    assert sorted(polled["filename"]) == sorted(direct["filename"])
