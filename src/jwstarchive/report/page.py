@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,6 +93,31 @@ def _preview_sources(row: ReportRow) -> dict[str, Path]:
     return {suffix: path for suffix, (_, path) in found.items()}
 
 
+@dataclass(slots=True)
+class FileLink:
+    """One product in a row's ``files`` cell; ``href`` is None when it is not on disk."""
+
+    label: str
+    name: str
+    href: str | None
+
+
+@dataclass(slots=True)
+class Cell:
+    """What the template draws in one table cell (attributes, not a dict: Jinja reads them faster)."""
+
+    kind: str
+    text: str = ""
+    sort: str | None = None
+    href: str | None = None
+    src: str | None = None
+    name: str = ""
+    width: int | None = None
+    height: int | None = None
+    problem: str | None = None
+    files: list[FileLink] = field(default_factory=list)
+
+
 class _PageBuilder:
     """Turns rows into the cells the template draws, making thumbnails on the way."""
 
@@ -103,37 +129,37 @@ class _PageBuilder:
         self.images = 0
         self.problems = 0
 
-    def image_cell(self, suffix: str, sources: dict[str, Path], row: ReportRow) -> dict[str, Any]:
+    def image_cell(self, suffix: str, sources: dict[str, Path], row: ReportRow) -> Cell:
         source = sources.get(suffix)
         expected = any(p.suffix == suffix and p.extension == "jpg" for p in row.products)
         if source is None:
-            return {"kind": "image", "problem": "not downloaded" if expected else "", "sort": ""}
-        cell: dict[str, Any] = {"kind": "image", "href": _href(source, self.outdir), "name": source.name, "sort": "1"}
+            return Cell("image", problem="not downloaded" if expected else "", sort="")
+        cell = Cell("image", href=_href(source, self.outdir), name=source.name, sort="1")
         if not self.thumbnails:
-            cell.update(src=cell["href"], width=self.thumbnail_size, height=None)
+            cell.src, cell.width = cell.href, self.thumbnail_size
             self.images += 1
             return cell
         target = self.outdir / THUMBNAIL_DIR / thumbnail_name(source.name)
         thumb = make_thumbnail(source, target, self.thumbnail_size, overwrite=self.overwrite)
         if thumb.ok and thumb.path is not None:
-            cell.update(src=_href(thumb.path, self.outdir), width=thumb.width, height=thumb.height)
+            cell.src, cell.width, cell.height = _href(thumb.path, self.outdir), thumb.width, thumb.height
             self.images += 1
         else:
-            cell.update(problem=thumb.problem, sort="")
+            cell.problem, cell.sort = thumb.problem, ""
             self.problems += 1
         return cell
 
-    def files_cell(self, row: ReportRow) -> dict[str, Any]:
+    def files_cell(self, row: ReportRow) -> Cell:
         files = []
         for product in sorted(row.products, key=lambda p: p.rank()):
             label = product.filename[len(row.stem) :].lstrip("_") or product.filename
             href = _href(product.path, self.outdir) if product.present and product.path is not None else None
-            files.append({"label": label, "name": product.filename, "href": href})
-        return {"kind": "files", "files": files, "sort": str(len(files))}
+            files.append(FileLink(label, product.filename, href))
+        return Cell("files", files=files, sort=str(len(files)))
 
-    def row_cells(self, row: ReportRow, columns: Sequence[Column]) -> list[dict[str, Any]]:
+    def row_cells(self, row: ReportRow, columns: Sequence[Column]) -> list[Cell]:
         sources = _preview_sources(row) if any(c.kind == "image" for c in columns) else {}
-        cells: list[dict[str, Any]] = []
+        cells: list[Cell] = []
         for column in columns:
             if column.kind == "image":
                 cells.append(self.image_cell(column.name, sources, row))
@@ -141,7 +167,7 @@ class _PageBuilder:
                 cells.append(self.files_cell(row))
             else:
                 value = row.value(column.name)
-                cells.append({"kind": column.kind, "text": _text(value), "sort": _sort_value(value)})
+                cells.append(Cell(column.kind, text=_text(value), sort=_sort_value(value)))
         return cells
 
 

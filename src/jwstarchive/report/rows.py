@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,11 +58,10 @@ class Product:
     stem: str
     suffix: str | None
     thumb: bool
+    extension: str = field(init=False)  # without the dot: ``fits``, ``jpg`` …
 
-    @property
-    def extension(self) -> str:
-        """The file extension without the dot (``fits``, ``jpg`` …)."""
-        return self.filename.rpartition(".")[2].lower()
+    def __post_init__(self) -> None:
+        self.extension = self.filename.rpartition(".")[2].lower()
 
     @property
     def present(self) -> bool:
@@ -83,9 +83,9 @@ class ReportRow:
     products: list[Product] = field(default_factory=list)
     keywords: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def representative(self) -> Product:
-        """The product whose table values fill the row."""
+        """The product whose table values fill the row (read once the row is complete)."""
         return min(self.products, key=Product.rank)
 
     def value(self, column: str) -> Any:
@@ -164,8 +164,9 @@ def group_products(table: Table, path_column: str = "outfilename") -> list[Repor
             f"the product table needs a productFilename or {path_column!r} column; it has {', '.join(table.colnames)}"
         )
     rows: dict[str, ReportRow] = {}
-    for record in table:
-        values = {name: plain_value(record[name]) for name in table.colnames}
+    columns = {name: [plain_value(v) for v in table[name].tolist()] for name in table.colnames}
+    for index in range(len(table)):
+        values = {name: column[index] for name, column in columns.items()}
         raw_path = values.get(path_column)
         path = Path(os.path.abspath(str(raw_path))) if raw_path else None
         filename = values.get(name_column)
