@@ -155,7 +155,7 @@ def test_download_products_land_with_sizes_and_second_run_skips(
 
 def test_download_products_flat_and_download_file(observations: ObservationsClass, tmp_path: Path) -> None:
     products = _small_public_products(observations, 2)
-    manifest = observations.download_products(products, download_dir=tmp_path, flat=True)
+    manifest = observations.download_products(products, download_dir=tmp_path, flat=True, verbose=False)
     assert sorted(Path(p).name for p in manifest["Local Path"]) == sorted(products["productFilename"])
     assert all(Path(p).parent == tmp_path for p in manifest["Local Path"])
     status, message, url = observations.download_file(products[0]["dataURI"], local_path=tmp_path / "one")

@@ -433,6 +433,7 @@ class ObservationsClass(_MastBase):
         curl_flag: bool = False,
         mrp_only: bool = False,
         concurrency: int = 8,
+        verbose: bool = True,
         **filters: Any,
     ) -> Table:
         """Download ``products`` (rows of `get_product_list`, or obsids) after filtering; return the manifest.
@@ -440,6 +441,7 @@ class ObservationsClass(_MastBase):
         Files land in ``<download_dir>/mastDownload/JWST/<obs_id>/`` (``flat``: in ``download_dir``).
         Complete files are not fetched again (``cache=False`` re-downloads). ``curl_flag=True`` writes
         ``mastDownload_<stamp>.sh`` instead. The manifest has Local Path, Status, Message, URL.
+        ``verbose=False`` turns the progress display off; ``concurrency`` files are fetched at once.
         """
         if isinstance(products, Row):
             products = Table(products)
@@ -454,10 +456,12 @@ class ObservationsClass(_MastBase):
         headers = self._portal.auth_headers()
         if curl_flag:
             return mast_download.curl_script(requests, directory, headers=headers)
-        return mast_download.download_table(requests, headers=headers, concurrency=concurrency, cache=cache)
+        return mast_download.download_table(
+            requests, headers=headers, concurrency=concurrency, cache=cache, verbose=verbose
+        )
 
     def download_file(
-        self, uri: str, *, local_path: str | Path | None = None, cache: bool = True
+        self, uri: str, *, local_path: str | Path | None = None, cache: bool = True, verbose: bool = True
     ) -> tuple[str, str | None, str | None]:
         """Download one data URI; returns (status, message, url) as astroquery does."""
         if not uri or not str(uri).startswith("mast:"):
@@ -470,7 +474,7 @@ class ObservationsClass(_MastBase):
 
         request = FileRequest(url=self._portal.download_url(uri), path=path)
         manifest = mast_download.download_table(
-            [request], headers=self._portal.auth_headers(), concurrency=1, cache=cache
+            [request], headers=self._portal.auth_headers(), concurrency=1, cache=cache, verbose=verbose
         )
         row = manifest[0]
         message = None if row["Message"] is np.ma.masked else str(row["Message"])

@@ -61,12 +61,19 @@ def file_requests(products: Table, download_dir: Path, *, flat: bool, url_of: Ca
     return requests
 
 
-def download_table(requests: list[Any], *, headers: dict[str, str], concurrency: int, cache: bool) -> Table:
-    """Run the download engine and return astroquery's manifest."""
+def download_table(
+    requests: list[Any], *, headers: dict[str, str], concurrency: int, cache: bool, verbose: bool = True
+) -> Table:
+    """Run the download engine and return astroquery's manifest (``verbose=False``: no progress display)."""
     from jwstarchive.download import download_files
 
     results = download_files(
-        requests, headers=headers or None, concurrency=concurrency, skip_complete=cache, clobber=not cache
+        requests,
+        headers=headers or None,
+        concurrency=concurrency,
+        skip_complete=cache,
+        clobber=not cache,
+        progress=None if verbose else False,
     )
     paths, statuses, messages, urls = [], [], [], []
     for result in results:
