@@ -299,3 +299,8 @@ def test_executing_answers_are_polled_until_complete(mast: MastClass) -> None:
     polled = mast.service_request("Mast.Jwst.Filtered.Nirspec", params, timeout=0)
     assert len(direct) > 0
     assert sorted(polled["filename"]) == sorted(direct["filename"])
+
+
+def test_bad_keyword_value_across_all_instruments_names_the_value(mast: MastClass) -> None:
+    with pytest.raises(InputError, match="neither a number nor an ISO date"):
+        mast.keyword_search({"date_obs_mjd": ("2022-06-01", "next week")})

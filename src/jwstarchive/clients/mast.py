@@ -237,7 +237,7 @@ class MastClass(_MastBase):
                 continue
             usable.append((service, params))
         if not usable:
-            if len(errors) == 1 or instrument is not None:
+            if instrument is not None or len({e.message for e in errors}) == 1:
                 raise errors[0]
             every = sorted({k for config in configs.values() for k in config})
             unknown = [k for k in criteria if not any(k.lower() == v.lower() for v in every)]
