@@ -311,3 +311,31 @@ def test_empty_selection_gives_an_empty_page(tmp_path: Path) -> None:
     assert "No products." in page.read_text()
     assert Page(page).rows == []
     assert os.path.exists(tmp_path / "products.txt")
+
+
+def test_report_is_client_side(downloaded, tmp_path: Path) -> None:
+    """Writing a report never loads the server, the ADQL engine or the catalog (the arrows of DESIGN.md)."""
+    import subprocess
+    import sys
+
+    table = tmp_path / "products.ecsv"
+    downloaded.products.write(table)
+    code = (
+        "import sys; from pathlib import Path; from astropy.table import Table; "
+        "from jwstarchive.report import write_report; "
+        f"write_report(Table.read({str(table)!r}), Path({str(tmp_path / 'page')!r}), title='t', "
+        "header_keywords=['EFFEXPTM']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
+        "(['jwstarchive', 'server'], ['jwstarchive', 'adql'], ['jwstarchive', 'catalog'])))"
+    )
+    src = Path(__file__).resolve().parents[2] / "src"
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(src)},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip() == "[]"
+    assert (tmp_path / "page" / "index.html").is_file()

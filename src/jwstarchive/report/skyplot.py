@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -236,7 +236,16 @@ def render_sky_svg(footprints: Sequence[Footprint], *, title: str = "Footprints"
     return "\n".join(parts)
 
 
-def _axes(cx: float, cy: float, half_x: float, half_y: float, per_deg: float, unit: str, wide: bool, px) -> list[str]:  # type: ignore[no-untyped-def]
+def _axes(
+    cx: float,
+    cy: float,
+    half_x: float,
+    half_y: float,
+    per_deg: float,
+    unit: str,
+    wide: bool,
+    px: Callable[[float, float], tuple[float, float]],
+) -> list[str]:
     """Tick marks and labels; offsets from the centre (small fields) or RA/Dec degrees (wide fields)."""
     out: list[str] = ['<g class="axes">']
     step = _nice_step(2 * min(half_x, half_y) * per_deg) / per_deg
