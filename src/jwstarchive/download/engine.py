@@ -131,7 +131,7 @@ def complete_on_disk(request: FileRequest, check_md5: bool = True) -> bool:
     return True
 
 
-def _http_error(request: FileRequest, status: int, reason: str) -> _Final | _Retry:
+def _http_error(request: FileRequest, status: int, reason: str, retry_after: str | None = None) -> _Final | _Retry:
     name = request.path.name
     where = f"{request.url} answered HTTP {status} {reason}".rstrip()
     if status == 401:
@@ -159,7 +159,8 @@ def _http_error(request: FileRequest, status: int, reason: str) -> _Final | _Ret
             status,
         )
     if status in RETRY_STATUSES or status >= 500:
-        return _Retry(ServiceUnavailable(f"{name}: {where}", url=request.url, status=status), status=status)
+        error = ServiceUnavailable(f"{name}: {where}", url=request.url, status=status)
+        return _Retry(error, delay=retry_after_seconds(retry_after), status=status)
     return _Final(DownloadError(f"{name}: {where}", request.url, str(request.path)), status)
 
 
@@ -291,7 +292,9 @@ class _Transfer:
                 self.discard()
                 raise _Retry(DownloadError(f"{request.path.name}: stale partial file; starting over"), delay=0)
             if response.status_code not in (200, 206):
-                raise _http_error(request, response.status_code, response.reason_phrase)
+                raise _http_error(
+                    request, response.status_code, response.reason_phrase, response.headers.get("retry-after")
+                )
             etag = response.headers.get("etag")
             self.etag_md5 = md5_from_etag(etag)
             offset = 0
