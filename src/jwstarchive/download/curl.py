@@ -20,6 +20,9 @@ _PREAMBLE = """\
 # The exit status is 1 when any file failed.{secret}
 set -u
 failed=0
+have() {{  # have PART MD5: true when MD5 is known and PART is already complete (killed before the rename)
+    [ -n "$2" ] && [ -e "$1" ] && command -v md5sum >/dev/null 2>&1 && echo "$2  $1" | md5sum --check --status
+}}
 md5ok() {{  # md5ok PART MD5: true when MD5 is empty, md5sum is missing, or the md5 matches
     [ -z "$2" ] && return 0
     command -v md5sum >/dev/null 2>&1 || return 0
@@ -51,10 +54,11 @@ def write_curl_script(requests: Iterable[FileRequest], path: Path, headers: Mapp
     for request in requests:
         final = shlex.quote(str(request.path))
         part = shlex.quote(str(request.part_path))
+        md5 = shlex.quote(request.md5 or "")
         options = f"{CURL_OPTIONS} {header_args}".rstrip()
         lines.append(
-            f"[ -e {final} ] || {{ curl {options} -o {part} {shlex.quote(request.url)} "
-            f"&& md5ok {part} {shlex.quote(request.md5 or '')} && mv -f -- {part} {final}; }} "
+            f"[ -e {final} ] || {{ {{ have {part} {md5} || curl {options} -o {part} {shlex.quote(request.url)}; }} "
+            f"&& md5ok {part} {md5} && mv -f -- {part} {final}; }} "
             f'|| {{ echo "FAILED: "{final} >&2; failed=$((failed + 1)); }}\n'
         )
     lines.append('[ "$failed" -eq 0 ] || { echo "$failed file(s) failed" >&2; exit 1; }\n')
