@@ -44,9 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     serve.add_argument("--tls-port", type=int, default=None, help="also serve HTTPS on this port")
 
-    demo = sub.add_parser("demo", help="generate the demo archive and summarise it")
+    demo = sub.add_parser("demo", help="demo archive → local server → jwst_download with web pages, then stop")
     demo.add_argument("--out", type=Path, help="archive directory (default: the user cache)")
     demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--program", default="1366", help="program to download (default 1366)")
+    demo.add_argument("--downloads", type=Path, help="download directory (default: next to the archive)")
+    demo.add_argument("--summary-only", action="store_true", help="only generate and summarise the archive")
 
     summary = sub.add_parser("summary", help="summarise an archive directory")
     summary.add_argument("archive", type=Path)
@@ -88,12 +91,43 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    """Generate the demo archive if needed, serve it on a free loopback port, run jwst_download on it."""
+    import signal
+    import subprocess
+
     from jwstarchive.catalog.generate import demo_archive
     from jwstarchive.catalog.summary import render_summary
+    from jwstarchive.cli.tools import run_tool
 
     archive = demo_archive(args.out, seed=args.seed)
     print(render_summary(archive))
-    return 0
+    if args.summary_only:
+        return 0
+    downloads = (args.downloads or archive.parent / "demo_downloads").absolute()
+    command = [sys.executable, "-m", "jwstarchive.cli.main", "serve", "--archive", str(archive), "--port", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline().strip()
+        prefix = "Serving jwstarchive at "
+        if not first.startswith(prefix):
+            raise ArchiveError(f"the demo server did not start (it said {first!r})")
+        url = first[len(prefix) :]
+        print(f"\n{first}\njwst_download --mast-url {url} --propID {args.program} -f fits jpg "
+              f"--outrootdir {downloads} --makewebpages --yes")  # fmt: skip
+        given = {"mast_url": url, "propID": [args.program], "filetypes": ["fits", "jpg"],
+                 "outrootdir": str(downloads), "makewebpages": True, "yes": True}  # fmt: skip
+        status = run_tool(given, download=True)
+        index = downloads / f"{int(args.program):05d}" / "index.html"
+        print(f"\nReport: {index}" if index.is_file() else "\nNo report was written")
+        return status
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def _summary(args: argparse.Namespace) -> int:
