@@ -230,29 +230,20 @@ def test_login_set_token_and_logout(
     jwst.logout()
 
 
-def test_shared_tables_after_login(jwst: Any, esa_server: Any, uid: str, tmp_path: Path) -> None:
-    import ssl
-
-    import httpx
-
-    context = ssl.create_default_context(cafile=str(esa_server.cert_path))
-    with httpx.Client(base_url=esa_server.tls_url, verify=context, timeout=60) as alice:
-        assert alice.post("/server/login", data={"username": "alice", "password": esa_server.passwords["alice"]})
-        assert (
-            alice.post(
-                "/server/Upload",
-                data={"TASKID": "-1", "TABLE_NAME": uid, "TABLE_DESC": "", "FORMAT": "votable"},
-                files={"FILE": ("pytable", VOTABLE.encode(), "None")},
-            ).status_code
-            == 200
-        )
-        assert (
-            alice.post(
-                "/server/tap/share",
-                data={"action": "CreateOrUpdateItem", "title": f"user_alice.{uid}", "items_list": "bob|User|Read"},
-            ).status_code
-            == 200
-        )
+def test_user_table_upload_and_sharing_through_tapplus(jwst: Any, esa_server: Any, uid: str, tmp_path: Path) -> None:
+    tap = jwst._JwstClass__jwsttap  # the TapPlus inside Jwst: its user-table and sharing calls
+    path = tmp_path / "mine.xml"
+    path.write_text(VOTABLE)
+    jwst.login(user="alice", password=esa_server.passwords["alice"])
+    try:
+        tap.upload_table(upload_resource=str(path), table_name=uid, table_description="two rows")
+        own = [t.get_qualified_name() for t in jwst.load_tables(only_names=True)]
+        assert f"user_alice.{uid}" in own
+        tap.share_group_create(group_name=f"g{uid}", description="friends")
+        tap.share_group_add_user(group_name=f"g{uid}", user_id="bob")
+        tap.share_table(group_name=f"g{uid}", table_name=f"user_alice.{uid}", description="for bob")
+    finally:
+        jwst.logout()
     jwst.login(user="bob", password=esa_server.passwords["bob"])
     try:
         plain = [t.get_qualified_name() for t in jwst.load_tables(only_names=True)]
