@@ -339,3 +339,22 @@ def test_report_is_client_side(downloaded, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip() == "[]"
     assert (tmp_path / "page" / "index.html").is_file()
+
+
+def test_preview_suffixes_and_image_size_follow_the_webpage_options(downloaded, tmp_path: Path) -> None:
+    """webpage_level12_jpgs picks and orders the image columns; webpage_tablefigsize sets the img size."""
+    page = Page(
+        write_report(
+            downloaded.products,
+            tmp_path,
+            title="options",
+            preview_suffixes=["_cal.jpg", "uncal", "dark"],
+            image_width=90,
+        )
+    )
+    images = [h for h in page.headers if h in ("uncal", "cal", "dark", "s2d", "calints")]
+    assert images == ["cal", "uncal", "dark"]
+    shown = [c["img"] for c in page.column("cal") if c["img"]]
+    assert shown and all(img["width"] == "90" and "height" not in img for img in shown)
+    with pytest.raises(InputError, match=r"'ratte' is not a product suffix.*rate"):
+        write_report(downloaded.products, tmp_path, title="x", preview_suffixes=["ratte"])

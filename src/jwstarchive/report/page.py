@@ -23,6 +23,7 @@ from jwstarchive.report.rows import (
     group_products,
     image_suffixes,
     plain_value,
+    preview_suffix,
     resolve_columns,
     sort_rows,
 )
@@ -235,6 +236,9 @@ def write_report(
     thumbnail_size: int = 200,
     overwrite_thumbnails: bool = False,
     ascii_name: str | None = "products.txt",
+    preview_suffixes: Sequence[str] | None = None,
+    image_width: int | None = None,
+    image_height: int | None = None,
 ) -> Path:
     """Write an HTML report of ``products`` to ``outdir/index.html`` and return its path.
 
@@ -271,6 +275,12 @@ def write_report(
         Remake thumbnails that are already up to date.
     ascii_name
         File name of the whitespace-aligned text copy of the table (None: none is written).
+    preview_suffixes
+        The image columns of the default layout, in order (jwst_mast_query's webpage_level12_jpgs:
+        ``rate``, ``_rate.jpg`` …); default: every preview suffix present.
+    image_width, image_height
+        ``width``/``height`` attributes of the images (webpage_tablefigsize_width/height); by default
+        thumbnails show at their own size.
 
     Raises
     ------
@@ -286,7 +296,7 @@ def write_report(
     outdir = Path(os.path.abspath(outdir))
     outdir.mkdir(parents=True, exist_ok=True)
     rows = group_products(products, path_column) if len(products) else []
-    previews = image_suffixes(rows)
+    previews = image_suffixes(rows) if preview_suffixes is None else [preview_suffix(s) for s in preview_suffixes]
     page_columns = resolve_columns(columns, products.colnames, list(header_keywords), previews)
     keywords = [c.name for c in page_columns if c.kind == "keyword"]
     need_positions = observations is None and not {"s_ra", "s_region"} & set(products.colnames)
@@ -300,6 +310,11 @@ def write_report(
 
     builder = _PageBuilder(outdir, thumbnails, int(thumbnail_size), overwrite_thumbnails)
     table_rows = [builder.row_cells(row, page_columns) for row in rows]
+    if image_width is not None or image_height is not None:
+        for cells in table_rows:
+            for cell in cells:
+                if cell.src:
+                    cell.width, cell.height = image_width, image_height
     if observations is not None and len(observations):
         footprints = _observation_footprints(observations, products)
     else:

@@ -35,6 +35,7 @@ __all__ = [
     "group_products",
     "name_parts",
     "plain_value",
+    "preview_suffix",
     "resolve_columns",
     "sort_rows",
 ]
@@ -205,6 +206,22 @@ def image_suffixes(rows: Iterable[ReportRow]) -> list[str]:
     """The preview suffixes present among the rows' jpg products, in pipeline order."""
     found = {p.suffix for row in rows for p in row.products if p.extension == "jpg" and p.suffix}
     return sorted(found, key=lambda s: SUFFIX_ORDER.get(s, len(SUFFIX_ORDER)))
+
+
+def preview_suffix(text: str) -> str:
+    """A jwst_mast_query webpage_level12_jpgs entry as a suffix: ``_rate.jpg``, ``rate.jpg``, ``rate`` → ``rate``.
+
+    Raises
+    ------
+    InputError
+        For an entry that names no JWST product suffix.
+    """
+    name = text.strip().removesuffix(".jpg").lstrip("_").lower()
+    if name not in SUFFIX_ORDER:
+        near = difflib.get_close_matches(name, list(SUFFIX_ORDER), n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise InputError(f"{text!r} is not a product suffix with previews (uncal, rate, cal …){hint}")
+    return name
 
 
 def resolve_columns(
