@@ -304,3 +304,12 @@ def test_executing_answers_are_polled_until_complete(mast: MastClass) -> None:
 def test_bad_keyword_value_across_all_instruments_names_the_value(mast: MastClass) -> None:
     with pytest.raises(InputError, match="neither a number nor an ISO date"):
         mast.keyword_search({"date_obs_mjd": ("2022-06-01", "next week")})
+
+
+def test_get_metadata_lists_filterable_columns(observations: ObservationsClass) -> None:
+    columns = observations.get_metadata("observations")
+    assert {"proposal_id", "instrument_name", "s_ra", "t_min", "obsid"} <= set(columns["Column Name"])
+    products = observations.get_metadata("products")
+    assert {"productFilename", "productType", "calib_level", "size"} <= set(products["Column Name"])
+    with pytest.raises(InputError, match="use 'observations' or 'products'"):
+        observations.get_metadata("targets")

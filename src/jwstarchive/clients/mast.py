@@ -263,6 +263,27 @@ class ObservationsClass(_MastBase):
         Requests in flight at once for batched product listings and downloads.
     """
 
+    def get_metadata(self, query_type: str) -> Table:
+        """The columns of ``'observations'`` or ``'products'``: name, label, type, unit, description, examples."""
+        services = {"observations": CAOM_CONFIG, "products": "Mast.Caom.Products"}
+        service = services.get(str(query_type).lower())
+        if service is None:
+            raise InputError(f"Unknown query_type '{query_type}': use 'observations' or 'products'")
+        config = {k: v for k, v in self._portal.columns_config(service).items() if not v.get("remove")}
+        rows = [
+            (
+                name,
+                str(props.get("text") or name),
+                str(props.get("vot.datatype") or props.get("type") or ""),
+                str(props.get("unit") or props.get("vot.unit") or ""),
+                str(props.get("vot.description") or ""),
+                str(props.get("example") or ""),
+            )
+            for name, props in config.items()
+        ]
+        names = ["Column Name", "Column Label", "Data Type", "Units", "Description", "Examples/Valid Values"]
+        return Table(rows=rows, names=names, dtype=[str] * len(names)) if rows else Table(names=names)
+
     # -- observation queries ---------------------------------------------------------------------
 
     def _observations(self, service: str, params: dict[str, Any], pagesize: int | None, page: int | None) -> Table:
