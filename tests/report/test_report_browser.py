@@ -44,7 +44,7 @@ def as_numbers(texts: list[str]) -> list[float]:
     return [float(t) for t in texts]
 
 
-def test_program_page_in_chromium(chromium: Chromium, downloaded, tmp_path: Path, uid: str) -> None:
+def test_program_page_in_chromium(chromium: Chromium, downloaded, tmp_path: Path) -> None:
     pages = write_program_reports(
         downloaded.products,
         tmp_path / "reports",
@@ -100,13 +100,13 @@ def test_program_page_in_chromium(chromium: Chromium, downloaded, tmp_path: Path
     assert chromium.evaluate(FILTER_JS % "") == f"{len(obs_ids)} of {len(obs_ids)} rows"
     assert chromium.exceptions() == []
 
-    shot = chromium.screenshot(ARTIFACTS / f"program-01286-{uid}.png")
+    shot = chromium.screenshot(ARTIFACTS / "program-01286.png")
     print(f"\nscreenshot of {page}: {shot}")
     with Image.open(shot) as image:
         assert image.width >= 1000 and image.height > 600
 
 
-def test_whole_selection_page_in_chromium(chromium: Chromium, downloaded, tmp_path: Path, uid: str) -> None:
+def test_whole_selection_page_in_chromium(chromium: Chromium, downloaded, tmp_path: Path) -> None:
     """Two programs far apart on the sky, previews found in jpg/ sub-directories, without thumbnails too."""
     for thumbnails in (True, False):
         page = write_report(
@@ -122,5 +122,5 @@ def test_whole_selection_page_in_chromium(chromium: Chromium, downloaded, tmp_pa
         assert any("/jpg/" in i["src"] for i in images) != thumbnails or not thumbnails
         assert set(column(chromium, "proposal_id")) == {"1091", "1286"}
         assert chromium.exceptions() == []
-    shot = chromium.screenshot(ARTIFACTS / f"selection-{uid}.png")
+    shot = chromium.screenshot(ARTIFACTS / "selection.png")
     print(f"\nscreenshot of {page}: {shot}")
