@@ -10,8 +10,8 @@ Compares, on the same server and the same obsids (from one ``query_criteria(prop
 
 Each variant runs ``--repeats`` times (after one warm-up of the server); the best wall time is kept.
 The goal is ours at least 3x faster than the tutorial's batched listing. The command that reproduces
-the figures is printed at the end. Without ``--archive`` the demo archive is generated into a
-temporary directory (slow); pass ``--archive`` to reuse one.
+the figures is printed at the end. Without ``--archive`` it uses the demo archive that
+``jwstarchive serve`` uses (generated into the user's cache directory on first use).
 """
 
 from __future__ import annotations
@@ -114,9 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         archive = args.archive
         if archive is None:
-            archive = workdir / "demo"
-            print("generating the demo archive ...", flush=True)
-            subprocess.run(_cli("generate", "--scale", "demo", "--out", str(archive)), env=_env(), check=True)
+            from jwstarchive.catalog.generate import demo_archive
+
+            print("using the demo archive of `jwstarchive serve` (generated on first use) ...", flush=True)
+            archive = demo_archive(None)
         server = Server(archive, workdir)
         try:
             ours = ObservationsClass(mast_url=server.url)
@@ -159,8 +160,6 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     command = [sys.executable, "bench/bench_mast.py", *(argv if argv is not None else sys.argv[1:])]
-    if args.archive is None:
-        command += ["--archive", "DIR_OF_A_DEMO_ARCHIVE"]
     print("reproduce: " + shlex.join(command))
     return 0
 
