@@ -313,3 +313,17 @@ def test_get_metadata_lists_filterable_columns(observations: ObservationsClass) 
     assert {"productFilename", "productType", "calib_level", "size"} <= set(products["Column Name"])
     with pytest.raises(InputError, match="use 'observations' or 'products'"):
         observations.get_metadata("targets")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"coordinates": "nowhere", "radius": 0.1}, "Cannot read coordinates"),
+        ({"coordinates": WASP39, "radius": "3 parsecs of sky"}, "Cannot read the radius"),
+        ({"coordinates": WASP39, "radius": "1 kg"}, "Cannot read the radius"),
+        ({"coordinates": WASP39, "radius": -1}, "must be 0 or more"),
+    ],
+)
+def test_bad_positions_are_input_errors(observations: ObservationsClass, kwargs: dict, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        observations.query_region(**kwargs)

@@ -39,13 +39,18 @@ PRODUCT_BATCH = 100
 
 
 def _degrees(radius: Quantity | float | str) -> float:
+    """A radius in degrees from a Quantity, a string such as ``'3 arcmin'`` or a number of degrees."""
     import astropy.units as u
 
-    if isinstance(radius, str):
-        radius = u.Quantity(radius)
-    if isinstance(radius, u.Quantity):
-        return float(radius.to_value(u.deg))
-    return float(radius)
+    try:
+        if isinstance(radius, str):
+            radius = u.Quantity(radius)
+        degrees = float(radius.to_value(u.deg)) if isinstance(radius, u.Quantity) else float(radius)
+    except (TypeError, ValueError, u.UnitsError) as exc:
+        raise InputError(f"Cannot read the radius {radius!r}: give degrees, a Quantity or e.g. '3 arcmin'") from exc
+    if not degrees >= 0:
+        raise InputError(f"The radius must be 0 or more (got {radius!r})")
+    return degrees
 
 
 def parse_coordinates(coordinates: SkyCoord | str | Sequence[float]) -> SkyCoord:
