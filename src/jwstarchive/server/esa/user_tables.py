@@ -386,4 +386,3 @@ class UserTables:
             if done:
                 con.execute("DELETE FROM share_relation WHERE item_id = ?", (item_id,))
         return bool(done)
-
