@@ -18,6 +18,7 @@ from catalogfiles import (
 from jwstarchive.download import (
     FileRequest,
     LogProgress,
+    RichProgress,
     dl_code,
     download_files,
     existing_file_code,
@@ -264,3 +265,13 @@ def test_existing_file_code_follows_jwst_mast_query(tmp_path: Path) -> None:
     request.path.write_bytes(b"12345")
     assert existing_file_code(request) == (2, "exists")
     assert is_success(2) and is_success(0) and not is_success(4) and not is_success(None)
+
+
+def test_rich_progress_shows_files_and_bytes(
+    live_server, public_products: list[Product], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    products = public_products[10:12]
+    results = download_files(file_requests(live_server.url, products, tmp_path), progress=RichProgress())
+    assert [r.status for r in results] == ["COMPLETE", "COMPLETE"]
+    err = capsys.readouterr().err
+    assert "2/2 files" in err and "download" in err

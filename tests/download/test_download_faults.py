@@ -129,8 +129,9 @@ def _wait_for(condition, what: str, limit: float = 120.0) -> None:  # type: igno
         time.sleep(0.02)
 
 
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
 def test_a_killed_download_leaves_no_half_file_and_the_next_run_resumes(
-    live_server, public_products: list[Product], tmp_path: Path
+    live_server, public_products: list[Product], tmp_path: Path, sig: signal.Signals
 ) -> None:
     products = public_products[:12]
     outdir = tmp_path / "out"
@@ -152,9 +153,12 @@ def test_a_killed_download_leaves_no_half_file_and_the_next_run_resumes(
             return bool(done) and bool(partial)
 
         _wait_for(some_done_and_some_partial, "a complete file and a partial one")
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
-    assert proc.returncode == -signal.SIGKILL
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=120)
+    if sig == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL
+    else:  # Ctrl-C: the workers stop between chunks and KeyboardInterrupt ends the process
+        assert proc.returncode != 0 and "KeyboardInterrupt" in err
     assert_no_partial_under_final_name(products, outdir)
     complete_before = {p.filename for p in products if (outdir / p.filename).exists()}
     parts = [p for p in leftovers(outdir) if p.name.endswith(".part")]

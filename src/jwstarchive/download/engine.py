@@ -76,6 +76,9 @@ class _Interrupted(Exception):
 
 def md5_of_file(path: Path, limit: int | None = None) -> hashlib._Hash:
     """The md5 hash object of ``path`` (of its first ``limit`` bytes when given)."""
+    if limit is None:
+        with open(path, "rb") as whole:
+            return hashlib.file_digest(whole, lambda: hashlib.md5(usedforsecurity=False))
     digest = hashlib.md5(usedforsecurity=False)
     left = limit
     with open(path, "rb") as stream:
@@ -118,6 +121,10 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 def complete_on_disk(request: FileRequest, check_md5: bool = True) -> bool:
     """True when ``request.path`` exists with the catalog size (and md5, when known and ``check_md5``)."""
+    return _size_ok(request) and (not check_md5 or _md5_ok(request))
+
+
+def _size_ok(request: FileRequest) -> bool:
     try:
         size = request.path.stat().st_size
     except FileNotFoundError:
@@ -125,10 +132,14 @@ def complete_on_disk(request: FileRequest, check_md5: bool = True) -> bool:
     if request.size is not None and size != request.size:
         log.info("%s: %d bytes on disk but %d expected; downloading it again", request.path, size, request.size)
         return False
-    if check_md5 and request.md5 is not None and md5_of_file(request.path).hexdigest() != request.md5:
-        log.warning("%s: md5 differs from the catalog; downloading it again", request.path)
-        return False
     return True
+
+
+def _md5_ok(request: FileRequest) -> bool:
+    if request.md5 is None or md5_of_file(request.path).hexdigest() == request.md5:
+        return True
+    log.warning("%s: md5 differs from the catalog; downloading it again", request.path)
+    return False
 
 
 def _http_error(request: FileRequest, status: int, reason: str, retry_after: str | None = None) -> _Final | _Retry:
@@ -446,7 +457,12 @@ def download_files(
         try:
             todo = unique
             if skip_complete and not clobber:
-                complete = list(pool.map(lambda i: complete_on_disk(requests[i], check_md5), unique))
+                sized = [i for i in unique if _size_ok(requests[i])]
+                if check_md5:
+                    md5_ok = pool.map(lambda i: _md5_ok(requests[i]), sized, chunksize=64)
+                    sized = [i for i, ok in zip(sized, md5_ok, strict=True) if ok]
+                on_disk = set(sized)
+                complete = [i in on_disk for i in unique]
                 todo = [i for i, done in zip(unique, complete, strict=True) if not done]
                 for i, done in zip(unique, complete, strict=True):
                     if done:
