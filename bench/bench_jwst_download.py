@@ -1,0 +1,150 @@
+"""Benchmark our jwst_download against jwst_mast_query 0.0.6's jwst_download.py on one local server.
+
+(a) The same options (default: NIRCam uncal files of program 01410 of the demo archive, about 240
+    files) run by jwst_mast_query's jwst_download.py (in its own venv with astroquery 0.4.9.post1,
+    repointed at the server by tests/compat/jmq_local.py) and by ours (``--jobs`` parallel
+    downloads). Both start from an empty directory; the table shows wall times, file counts and
+    the ratio (goal: ours at least 5x faster).
+(b) A repeat run with nothing new on the whole 18,000-product program 01410: every product is
+    downloaded once, then the same command runs again and finds everything complete (goal: under
+    2 s, interpreter start-up included).
+
+    .venv/bin/python bench/bench_jwst_download.py [--archive DIR] [--jmq-python PY] [--jobs 8]
+
+Without ``--archive``: $JWSTARCHIVE_TEST_DEMO_ARCHIVE, else the demo archive (generated on first
+use). Without ``--jmq-python``: $JWSTARCHIVE_JMQ_PYTHON, else the venv the compat test builds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+JMQ_LOCAL = REPO / "tests" / "compat" / "jmq_local.py"
+SELECTION = ["-i", "nircam", "--propID", "1410", "-d", "59600", "61400", "-f", "uncal"]
+WHOLE_PROGRAM = ["--propID", "1410", "-f", "fits", "jpg", "json", "csv", "ecsv", "--guidestars"]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("JWST_QUERY_CFGFILE", "MAST_API_TOKEN")}
+    env["PYTHONPATH"] = str(REPO / "src")
+    env.update(extra)
+    return env
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "jwstarchive.cli.main", *args]
+
+
+class Server:
+    """``jwstarchive serve --port 0`` on a linked copy of the archive (state of its own)."""
+
+    def __init__(self, archive: Path, workdir: Path) -> None:
+        self.dir = workdir / "archive"
+        self.dir.mkdir()
+        for entry in archive.iterdir():
+            if entry.name != "state":
+                (self.dir / entry.name).symlink_to(entry.resolve())
+        command = _cli("-q", "serve", "--archive", str(self.dir), "--port", "0")
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env())
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("Serving jwstarchive at "):
+            self.proc.kill()
+            raise SystemExit(f"server did not start: {line!r}")
+        self.url = line.rsplit(" ", 1)[1]
+
+    def token(self) -> str:
+        def admin(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(_cli(*args, "--archive", str(self.dir)), env=_env(), capture_output=True,
+                                  text=True, timeout=120, check=False)  # fmt: skip
+
+        made = admin("token", "create", "--user", "demo")
+        if made.returncode != 0:
+            admin("user", "add", "demo", "--password", "pw")
+            made = admin("token", "create", "--user", "demo")
+        return made.stdout.strip().splitlines()[-1]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+def _timed(command: list[str], env: dict[str, str], stdin: str = "") -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    proc = subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=7200, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        output = proc.stdout[-2000:] + proc.stderr[-2000:]
+        raise SystemExit(f"failed ({proc.returncode}): {shlex.join(command)}\n{output}")
+    return elapsed, proc
+
+
+def _files(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_size for p in root.rglob("*") if p.is_file()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--archive", type=Path)
+    parser.add_argument("--jmq-python")
+    parser.add_argument("--jobs", type=int, default=8)
+    parser.add_argument("--skip-upstream", action="store_true", help="only part (b)")
+    args = parser.parse_args()
+
+    archive = args.archive or (Path(os.environ["JWSTARCHIVE_TEST_DEMO_ARCHIVE"])
+                               if os.environ.get("JWSTARCHIVE_TEST_DEMO_ARCHIVE") else None)  # fmt: skip
+    if archive is None:
+        sys.path.insert(0, str(REPO / "src"))
+        from jwstarchive.catalog.generate import demo_archive
+
+        archive = demo_archive(None)
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    jmq = args.jmq_python or os.environ.get("JWSTARCHIVE_JMQ_PYTHON") or str(
+        cache / "jwstarchive" / "jwst_mast_query-0.0.6" / "bin" / "python")  # fmt: skip
+
+    with tempfile.TemporaryDirectory(prefix="bench-jwst-download-") as tmp:
+        work = Path(tmp)
+        server = Server(archive, work)
+        try:
+            token = server.token()
+            env = _env(JWSTARCHIVE_MAST_URL=server.url, MAST_API_TOKEN=token, PYTHONWARNINGS="ignore")
+            print(f"server {server.url} on {archive}")
+            if not args.skip_upstream:
+                if not Path(jmq).exists():
+                    raise SystemExit(f"no jwst_mast_query venv at {jmq}: run tests/compat/test_jwst_mast_query.py "
+                                     "once or pass --jmq-python")  # fmt: skip
+                theirs, ours = work / "theirs", work / "ours"
+                t_up, _ = _timed([jmq, str(JMQ_LOCAL), *SELECTION, "--outrootdir", str(theirs)], env, "y\n")
+                t_us, _ = _timed(_cli("download", *SELECTION, "--outrootdir", str(ours), "--yes", "--jobs",
+                                      str(args.jobs)), env)  # fmt: skip
+                up_files, our_files = _files(theirs), _files(ours)
+                same = "same files" if up_files == our_files else "DIFFERENT files"
+                megabytes = sum(up_files.values()) / 1e6
+                print(f"(a) {' '.join(SELECTION)}: {len(up_files)} files, {megabytes:.1f} MB ({same})")
+                print(f"    jwst_mast_query jwst_download.py  {t_up:8.2f} s")
+                print(f"    jwstarchive jwst_download         {t_us:8.2f} s   ratio {t_up / t_us:.1f}x (goal >= 5x)")
+            whole = work / "whole"
+            command = _cli("download", *WHOLE_PROGRAM, "--outrootdir", str(whole), "--yes", "--jobs", str(args.jobs))
+            t_first, _ = _timed(command, env)
+            n = len(_files(whole))
+            t_again, proc = _timed(command, env)
+            assert "Nothing to download" in proc.stdout
+            print(f"(b) program 01410, every product: first run {n} files in {t_first:.1f} s; "
+                  f"repeat with nothing new {t_again:.2f} s (goal < 2 s)")  # fmt: skip
+        finally:
+            server.stop()
+    print("reproduce: .venv/bin/python bench/bench_jwst_download.py "
+          f"--archive {archive} --jmq-python {jmq} --jobs {args.jobs}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
