@@ -254,3 +254,17 @@ def test_user_table_upload_and_sharing_through_tapplus(jwst: Any, esa_server: An
         assert list(result["x"]) == [1, 2]
     finally:
         jwst.logout()
+
+
+def test_query_target_through_a_ned_compatible_resolver(jwst: Any, esa_server: Any, monkeypatch) -> None:
+    """query_target(..., target_resolver="NED") resolves on our /cgi-bin/objsearch (NED's URL, host changed)."""
+    from astropy import units as u
+    from astroquery.ipac.ned import Ned
+
+    monkeypatch.setattr(Ned, "OBJ_SEARCH_URL", esa_server.url + "/cgi-bin/objsearch")
+    found = jwst.query_target("WASP-39", target_resolver="NED", radius=10 * u.arcmin, cal_level=None)
+    assert len(found) > 0
+    assert {"observationid", "dist"} <= set(found.colnames)
+    assert max(found["dist"]) <= 10 / 60 + 1e-9
+    with pytest.raises(ValueError, match="cannot be determined"):
+        jwst.query_target("no such object 12345", target_resolver="NED", radius=1 * u.arcmin)

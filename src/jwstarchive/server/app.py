@@ -70,7 +70,7 @@ async def _tap_root(request: Request) -> Response:
 
 def create_app(settings: Settings) -> Starlette:
     """The jwstarchive server for ``settings`` (stores and services open when it starts)."""
-    from jwstarchive.server import files, sesame
+    from jwstarchive.server import files, ned, sesame
     from jwstarchive.server.esa import routes as esa
     from jwstarchive.server.mast import routes as mast
     from jwstarchive.server.tap.routes import routes as tap_routes
@@ -94,7 +94,7 @@ def create_app(settings: Settings) -> Starlette:
         routes=[Route("/", _tap_root), *esa.tap_routes(), *tap_routes(), *uws_routes(), *vosi_routes()],
     )
     return Starlette(
-        routes=[tap, *esa.routes(), *files.routes(), *mast.routes(), *sesame.routes()],
+        routes=[tap, *esa.routes(), *files.routes(), *mast.routes(), *sesame.routes(), *ned.routes()],
         middleware=[Middleware(AccessLogMiddleware), Middleware(ErrorMiddleware)],
         exception_handlers={HTTPException: http_error_response},
         lifespan=lifespan,
