@@ -1,30 +1,31 @@
-"""``Mast.Name.Lookup``: target names → positions, from the archive's built-in target table.
+"""``Mast.Name.Lookup``: target names → positions, from the resolver's target table (``server/sesame``).
 
 The answer has MAST's shape (reference §1.4): ``resolvedCoordinate`` entries with
 ``searchString`` (the lower-cased input), ``resolver``, ``canonicalName``, ``objectType``, ``ra``
-and ``decl``, and an empty ``status``. Names match without regard to case, spaces, '-' or '_'.
+and ``decl``, and an empty ``status``. Names match as Sesame matches them (case, spaces and
+punctuation aside; aliases too), so every face resolves a name the same way.
 """
 
 from __future__ import annotations
 
-import re
+from functools import cache
 from typing import Any
 
-from jwstarchive.catalog.targets import TARGETS, SkyTarget
+from jwstarchive.server.sesame import SesameTarget, load_targets, lookup
 
 __all__ = ["lookup_document", "resolve_name"]
 
 RESOLVER = "jwstarchive"
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name).lower()
+@cache
+def _index() -> dict[str, SesameTarget]:
+    return load_targets()
 
 
-def resolve_name(name: str) -> SkyTarget | None:
-    """The built-in target called ``name``, or None."""
-    key = _key(name)
-    return next((t for t in TARGETS if _key(t.name) == key), None)
+def resolve_name(name: str) -> SesameTarget | None:
+    """The target called ``name`` (any of its names), or None."""
+    return lookup(_index(), name)
 
 
 def lookup_document(name: str) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def lookup_document(name: str) -> dict[str, Any]:
                 "resolverTime": 0,
                 "searchRadius": -1.0,
                 "canonicalName": target.name,
-                "objectType": target.classification.split(";")[0],
+                "objectType": target.otype,
                 "ra": target.ra,
                 "decl": target.dec,
             }
