@@ -275,3 +275,19 @@ def test_rich_progress_shows_files_and_bytes(
     assert [r.status for r in results] == ["COMPLETE", "COMPLETE"]
     err = capsys.readouterr().err
     assert "2/2 files" in err and "download" in err
+
+
+def test_an_unwritable_destination_is_an_error_for_that_file(
+    live_server, public_products: list[Product], tmp_path: Path
+) -> None:
+    (tmp_path / "blocker").write_text("a file where a directory should be")
+    good, blocked = (
+        file_requests(live_server.url, public_products[:1], tmp_path)[0],
+        FileRequest(
+            product_url(live_server.url, public_products[1].filename),
+            tmp_path / "blocker" / public_products[1].filename,
+        ),
+    )
+    results = download_files([good, blocked], progress=False)
+    assert [r.status for r in results] == ["COMPLETE", "ERROR"]
+    assert "cannot create its directory" in results[1].message

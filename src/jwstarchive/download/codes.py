@@ -38,7 +38,7 @@ def existing_file_code(request: FileRequest, check_size: bool = True) -> tuple[i
     """
     try:
         size = request.path.stat().st_size
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return MISSING
     if check_size and request.size is not None and size != request.size:
         return WRONG_SIZE

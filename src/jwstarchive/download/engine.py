@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from jwstarchive import __version__
-from jwstarchive.download.model import FileRequest, FileResult, etag_path
+from jwstarchive.download.model import FileRequest, FileResult, Status, etag_path
 from jwstarchive.download.progress import DownloadProgress, RichProgress, SilentProgress
 from jwstarchive.download.progress import default_progress as _default_progress
 from jwstarchive.errors import (
@@ -127,7 +127,7 @@ def complete_on_disk(request: FileRequest, check_md5: bool = True) -> bool:
 def _size_ok(request: FileRequest) -> bool:
     try:
         size = request.path.stat().st_size
-    except FileNotFoundError:
+    except OSError:  # missing, or a parent that is not a directory
         return False
     if request.size is not None and size != request.size:
         log.info("%s: %d bytes on disk but %d expected; downloading it again", request.path, size, request.size)
@@ -189,10 +189,10 @@ class _Transfer:
         self.status: int | None = None
         self.etag_md5: str | None = None
 
-    def result(self, status: str, message: str, error: JWSTArchiveError | None = None) -> FileResult:
+    def result(self, status: Status, message: str, error: JWSTArchiveError | None = None) -> FileResult:
         return FileResult(
             self.request,
-            status,  # type: ignore[arg-type]
+            status,
             message,
             nbytes=self.received,
             http_status=self.status,
@@ -204,7 +204,11 @@ class _Transfer:
     def run(self) -> FileResult:
         """Try up to ``retries + 1`` times; never raises (except on interruption)."""
         engine = self.engine
-        self.request.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.request.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            error = DownloadError(f"{self.request.path.name}: cannot create its directory: {exc}", self.request.url)
+            return self.result("ERROR", error.message, error)
         last: JWSTArchiveError | None = None
         tries = engine.retries + 1
         attempt = 0
@@ -246,7 +250,7 @@ class _Transfer:
         return self.result("ERROR", last.message, last)
 
     def discard(self) -> None:
-        """Remove the partial file and its ETag note, giving back their bytes on the progress bar."""
+        """Remove the partial file and its ETag note."""
         for path in (self.part, self.etag_file):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
