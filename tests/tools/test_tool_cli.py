@@ -211,3 +211,25 @@ def test_query_tool_makes_no_downloads_and_console_scripts_exist(tool: Tool) -> 
         assert "--propID" in shown.stdout and "--mast-url" in shown.stdout
     bad = tool("download", "--propID", "abc")
     assert bad.returncode == 2 and "propID" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# 37–39. FITS keywords from the local uncal files, thumbnails of the configured width, sortable table
+def test_webpage_keywords_and_thumbnails(tool: Tool) -> None:
+    from astropy.io import fits
+    from PIL import Image
+
+    args = ("--propID", PROGRAM, "-d", *WINDOW, "--sca", "a1", "-f", "uncal", "uncal.jpg", "--outrootdir", "out",
+            "-w", "--webpage_thumbnails_width", "150")  # fmt: skip
+    result = tool("download", *args)
+    assert result.returncode == 0, result.stderr
+    page = result.cwd / "out" / "06010"
+    html = (page / "index.html").read_text()
+    for uncal in (result.cwd / "out").rglob("*_uncal.fits"):
+        header = fits.getheader(uncal)
+        assert str(header["FILTER"]) in html and str(header["NGROUPS"]) in html
+    thumbs = [p for p in page.rglob("*.jpg") if "TN" in p.name or "thumbnails" in p.parts]
+    assert thumbs
+    for thumb in thumbs:
+        with Image.open(thumb) as image:
+            assert image.width == 150
+    assert "<table" in html and ("sortable" in html or "sort" in html)
