@@ -1,24 +1,22 @@
 """A sky plot of observation footprints, drawn as inline SVG (crisp, offline, no plotting library).
 
-Footprints come from STC-S ``s_region`` strings (``POLYGON [ICRS] ra dec ...``,
-``CIRCLE [ICRS] ra dec radius``, several shapes in a row) or, lacking those, from positions
-(``s_ra``/``s_dec``), drawn as points. Small fields use the gnomonic (tangent-plane) projection
-about their centre, with east to the left and axes in offsets from the centre; fields wider than
-60° fall back to plain RA/Dec axes.
+Footprints come from STC-S ``s_region`` strings, read by :func:`jwstarchive.regions.parse_stcs`
+(polygons, circles, boxes, positions), or, lacking those, from positions (``s_ra``/``s_dec``), drawn
+as points. Small fields use the gnomonic (tangent-plane) projection about their centre, with east to
+the left and axes in offsets from the centre; fields wider than 60° fall back to plain RA/Dec axes.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from jwstarchive.regions import Region, parse_stcs, separation_arcsec
+
 __all__ = ["Footprint", "parse_region", "render_sky_svg"]
 
-_SHAPE = re.compile(r"\b(POLYGON|CIRCLE|POSITION|BOX)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 WIDTH, HEIGHT = 640, 480
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 70, 150, 20, 50
 WIDE_FIELD_DEG = 60.0
@@ -42,7 +40,7 @@ SVG_STYLE = (
 
 @dataclass
 class Footprint:
-    """One observation's outline: polygons of (ra, dec) degrees, circles (ra, dec, radius), points."""
+    """One observation to draw: its label, instrument and shapes (lists, so callers can add points)."""
 
     label: str
     instrument: str = ""
@@ -61,38 +59,20 @@ class Footprint:
         out += [(ra, dec) for ra, dec, _ in self.circles]
         return out
 
+    def add(self, region: Region) -> bool:
+        """Draw ``region``'s shapes too; return False if it holds none."""
+        self.polygons += [list(polygon) for polygon in region.polygons]
+        self.circles += region.circles
+        self.points += region.points
+        return not region.empty
+
 
 def parse_region(text: str | None, footprint: Footprint) -> bool:
     """Add the shapes of an STC-S region string to ``footprint``; return False if nothing could be read.
 
     Unknown shapes and malformed coordinate lists are skipped (a report should show what it can).
     """
-    if not text:
-        return False
-    text = str(text)
-    starts = [m.start() for m in _SHAPE.finditer(text)]
-    found = False
-    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        words = text[begin:end].split()
-        kind = words[0].upper()
-        numbers = [float(w) for w in words[1:] if _NUMBER.match(w)]
-        if kind == "POLYGON" and len(numbers) >= 6 and len(numbers) % 2 == 0:
-            footprint.polygons.append(list(zip(numbers[::2], numbers[1::2], strict=True)))
-        elif kind == "CIRCLE" and len(numbers) == 3:
-            footprint.circles.append((numbers[0], numbers[1], numbers[2]))
-        elif kind == "POSITION" and len(numbers) == 2:
-            footprint.points.append((numbers[0], numbers[1]))
-        elif kind == "BOX" and len(numbers) == 4:
-            ra, dec, w, h = numbers
-            cosd = max(math.cos(math.radians(dec)), 1e-6)
-            dx, dy = w / 2 / cosd, h / 2
-            footprint.polygons.append(
-                [(ra - dx, dec - dy), (ra + dx, dec - dy), (ra + dx, dec + dy), (ra - dx, dec + dy)]
-            )
-        else:
-            continue
-        found = True
-    return found
+    return footprint.add(parse_stcs(text, strict=False))
 
 
 def _unit(ra: float, dec: float) -> tuple[float, float, float]:
@@ -109,12 +89,6 @@ def _centre(positions: Sequence[tuple[float, float]]) -> tuple[float, float]:
     if norm < 1e-12:
         return positions[0]
     return math.degrees(math.atan2(y, x)) % 360.0, math.degrees(math.asin(max(-1.0, min(1.0, z / norm))))
-
-
-def _separation(a: tuple[float, float], b: tuple[float, float]) -> float:
-    ua, ub = _unit(*a), _unit(*b)
-    dot = sum(p * q for p, q in zip(ua, ub, strict=True))
-    return math.degrees(math.acos(max(-1.0, min(1.0, dot))))
 
 
 class _Projection:
@@ -170,7 +144,7 @@ def render_sky_svg(footprints: Sequence[Footprint], *, title: str = "Footprints"
     if not positions:
         return ""
     centre = _centre(positions)
-    wide = max(_separation(centre, p) for p in positions) > WIDE_FIELD_DEG
+    wide = max(separation_arcsec(*centre, *p) for p in positions) > WIDE_FIELD_DEG * 3600.0
     project = _Projection(centre, wide)
     planes: list[tuple[float, float]] = [project(*p) for p in positions]
     for f in shown:

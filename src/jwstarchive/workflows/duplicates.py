@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from jwstarchive.errors import InputError
-from jwstarchive.workflows.footprints import field_overlap, parse_stcs, separation_arcsec
+from jwstarchive.regions import Region, parse_stcs, separation_arcsec
+from jwstarchive.workflows.footprints import field_overlap
 
 __all__ = [
     "APERTURES",
@@ -442,8 +443,8 @@ def _evaluate(target: PlannedObservation, row: Any, mode_note: str) -> Candidate
     overlap: float | None = None
     if ap.field:
         footprint = parse_stcs(_cell(row, "s_region"))
-        if footprint.empty:  # no footprint: a disc as wide as the field's short side
-            footprint = parse_stcs(f"CIRCLE ICRS {ra} {dec} {min(ap.field) / 7200.0}")
+        if not footprint.has_area:  # no footprint: a disc as wide as the field's short side
+            footprint = Region(circles=((ra, dec, min(ap.field) / 7200.0),))
         overlap = field_overlap(target.ra, target.dec, *ap.field, footprint)
         rules["position"] = overlap > OVERLAP_LIMIT
         word = "" if rules["position"] else "NOT "
