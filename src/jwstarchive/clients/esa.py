@@ -170,6 +170,12 @@ class JwstClass:
         self._http = None
         self._tap = None
 
+    def __enter__(self) -> JwstClass:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def __repr__(self) -> str:
         return f"JwstClass(tap_url={self.tap_url!r}, data_url={self.data_url!r})"
 

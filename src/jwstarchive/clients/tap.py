@@ -707,6 +707,12 @@ class TAPClient:
         """Close the HTTP connections."""
         self.http.close()
 
+    def __enter__(self) -> TAPClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _job_phase_from_xml(data: bytes) -> str | None:
     try:
