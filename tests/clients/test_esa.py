@@ -495,3 +495,20 @@ def test_default_instance_reads_the_environment_and_stays_offline() -> None:
     env = {**os.environ, "JWSTARCHIVE_ESA_URL": "http://archive.example:8000"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["http://archive.example:8000/server/tap", "http://archive.example:8000/server/data"]
+
+
+@pytest.mark.parametrize("name", ["../evil.fits", "/etc/evil.fits"])
+def test_tar_members_outside_the_directory_are_refused(tmp_path: Path, name: str) -> None:
+    import io
+
+    from jwstarchive.clients.esa import _unpack
+    from jwstarchive.errors import DownloadError
+
+    path = tmp_path / "x_all_products"
+    with tarfile.open(path, "w") as tar:
+        info = tarfile.TarInfo(name)
+        info.size = 4
+        tar.addfile(info, io.BytesIO(b"evil"))
+    with pytest.raises(DownloadError, match="refusing to unpack"):
+        _unpack(path)
+    assert not (tmp_path.parent / "evil.fits").exists()

@@ -927,12 +927,27 @@ class JwstClass:
         return ids
 
 
+def _plain_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """The tar's files and directories, checked to stay inside the target directory and made
+    non-executable (what ``filter="data"`` guarantees, without its per-member path resolution)."""
+    members = []
+    for member in tar.getmembers():
+        parts = Path(member.name).parts
+        if not (member.isfile() or member.isdir()) or member.name.startswith("/") or ".." in parts:
+            raise DownloadError(f"refusing to unpack {member.name!r}: not a plain file inside the download directory")
+        member.mode = 0o755 if member.isdir() else 0o644
+        member.uid = member.gid = 0
+        member.uname = member.gname = ""
+        members.append(member)
+    return members
+
+
 def _unpack(path: Path) -> list[str]:
     """Unpack a downloaded tar or zip next to it; return every file there except the archive."""
     directory = path.parent
     if tarfile.is_tarfile(path):
         with tarfile.open(path) as tar:
-            tar.extractall(directory, filter="data")
+            tar.extractall(directory, members=_plain_members(tar), filter="fully_trusted")
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             archive.extractall(directory)
