@@ -76,13 +76,16 @@ def _archive(args: argparse.Namespace) -> Path:
     return out
 
 
-def _best(fn: Any, repeat: int) -> tuple[float, Any]:
-    best, value = float("inf"), None
+def _best_interleaved(fns: dict[str, Any], repeat: int) -> dict[str, tuple[float, Any]]:
+    """Best wall time (and last value) of each function, the runs taking turns so that load on a
+    shared machine and file-system write-back hit every client alike."""
+    best: dict[str, tuple[float, Any]] = {name: (float("inf"), None) for name in fns}
     for _ in range(repeat):
-        start = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, value
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            value = fn()
+            best[name] = (min(best[name][0], time.perf_counter() - start), value)
+    return best
 
 
 def _astroquery_jwst(url: str) -> Any:
@@ -145,8 +148,8 @@ def main() -> int:
 
         run_ours()  # warm both (server caches, imports)
         run_theirs()
-        t_ours, n_ours = _best(run_ours, args.repeat)
-        t_theirs, n_theirs = _best(run_theirs, args.repeat)
+        cone = _best_interleaved({"ours": run_ours, "theirs": run_theirs}, args.repeat)
+        (t_ours, n_ours), (t_theirs, n_theirs) = cone["ours"], cone["theirs"]
         print(f"    jwstarchive.esa   {t_ours:8.3f} s  {n_ours} rows")
         print(f"    astroquery 0.4.11 {t_theirs:8.3f} s  {n_theirs} rows")
         print(f"    ratio astroquery/ours: {t_theirs / t_ours:.1f}x (goal >= 3x)")
@@ -158,18 +161,24 @@ def main() -> int:
         best = max(range(len(composites)), key=lambda i: len(str(composites["members"][i]).split()))
         composite = composites["observationid"][best]  # the one with the most members: the biggest tar
         print(f"(b) get_obs_products(observation_id={composite!r}, cal_level='ALL')")
+        clients = {"jwstarchive.esa": ours, "astroquery 0.4.11": theirs}
+        targets = {name: work / name.split()[0] / "x_all_products" for name in clients}
+
+        def fetcher(name: str) -> Any:
+            def fetch() -> list[str]:
+                shutil.rmtree(targets[name].parent, ignore_errors=True)
+                targets[name].parent.mkdir(parents=True)
+                observation = str(composite)
+                return clients[name].get_obs_products(
+                    observation_id=observation, cal_level="ALL", output_file=str(targets[name])
+                )
+
+            return fetch
+
+        timed = _best_interleaved({name: fetcher(name) for name in clients}, args.repeat)
         results = {}
-        for name, client in (("jwstarchive.esa", ours), ("astroquery 0.4.11", theirs)):
-            target = work / name.split()[0] / "x_all_products"
-            target.parent.mkdir(parents=True, exist_ok=True)
-
-            def fetch(client: Any = client, target: Path = target) -> list[str]:
-                shutil.rmtree(target.parent, ignore_errors=True)
-                target.parent.mkdir(parents=True)
-                return client.get_obs_products(observation_id=str(composite), cal_level="ALL", output_file=str(target))
-
-            seconds, files = _best(fetch, args.repeat)
-            size = target.stat().st_size
+        for name, (seconds, files) in timed.items():
+            size = targets[name].stat().st_size
             results[name] = seconds
             rate = size / 1e6 / seconds
             print(f"    {name:17s} {seconds:8.3f} s  {len(files)} files  {size / 1e6:.1f} MB  {rate:.1f} MB/s")
