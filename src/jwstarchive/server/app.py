@@ -35,6 +35,7 @@ def _build(settings: Settings) -> Services:
     from jwstarchive.server.accounts import Accounts
     from jwstarchive.server.esa.user_tables import UserTables
     from jwstarchive.server.files import ProductFiles
+    from jwstarchive.server.mast.mashup import MashupService
     from jwstarchive.server.state import StateDB
     from jwstarchive.server.tap.service import TAPService
     from jwstarchive.server.uws.runner import JobRunner
@@ -60,6 +61,7 @@ def _build(settings: Settings) -> Services:
         started=datetime.now(UTC),
         accounts=accounts,
         files=ProductFiles(store, accounts),
+        mast=MashupService(store),
         user_tables=user_tables,
     )
 

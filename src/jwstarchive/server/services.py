@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from jwstarchive.server.esa.user_tables import UserTables
     from jwstarchive.server.files import ProductFiles
     from jwstarchive.server.formats import FormatRegistry
+    from jwstarchive.server.mast.mashup import MashupService
     from jwstarchive.server.settings import Limits, Settings
     from jwstarchive.server.tap.service import TAPService
     from jwstarchive.server.uws.service import JobService
@@ -41,6 +42,7 @@ class Services:
     accounts: Accounts
     files: ProductFiles
     user_tables: UserTables
+    mast: MashupService
 
     @property
     def limits(self) -> Limits:

@@ -18,7 +18,6 @@ from starlette.routing import BaseRoute, Route
 
 from jwstarchive.errors import InputError
 from jwstarchive.server.mast.bundle import BundleEntry, render_bundle
-from jwstarchive.server.mast.mashup import MashupService
 from jwstarchive.server.mast.request import parse_request
 from jwstarchive.server.mast.results import error_document
 from jwstarchive.server.mast.services import SERVICES
@@ -54,21 +53,13 @@ def _first(items: list[tuple[str, str]], name: str) -> str | None:
     return next((v for k, v in items if k.lower() == key), None)
 
 
-def _mashup(request: Request) -> MashupService:
-    state = request.app.state
-    portal = getattr(state, "mast_portal", None)
-    if portal is None:
-        portal = state.mast_portal = MashupService(services(request).store)
-    return portal
-
-
 async def invoke(request: Request) -> Response:
     """``/api/v0/invoke``: one portal request (form field or query parameter ``request``)."""
     try:
         req = parse_request(_first(await _form(request), "request"))
     except InputError as exc:
         return Response(error_document(exc.message), media_type=JSON_TYPE)
-    return Response(await _mashup(request).answer(req), media_type=JSON_TYPE)
+    return Response(await services(request).mast.answer(req), media_type=JSON_TYPE)
 
 
 async def columnsconfig(request: Request) -> Response:
