@@ -9,6 +9,8 @@
 * ``fresh_server`` (function): the same with state of its own, for jobs, users and restarts.
 * ``demo_archive_dir`` / ``demo_server`` (session): the same on the demo archive
   (``JWSTARCHIVE_TEST_DEMO_ARCHIVE=DIR`` reuses one).
+* ``esa_server`` (session): the demo archive over http and https with users ``alice``, ``bob`` and
+  ``demo``; ``.passwords`` and ``.tokens`` hold their passwords and MAST tokens.
 * ``http`` (an httpx client that does not follow redirects), ``run_jwstarchive``, ``stilts``, ``uid``.
 
 Markers: ``slow``, ``compat``, ``postgres`` and ``browser`` (headless Chromium) run by default;
@@ -68,24 +70,32 @@ def jwstarchive_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "jwstarchive.cli.main", *args]
 
 
-@pytest.fixture(scope="session")
-def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated archive (``--scale small --seed 1``), made once per test session."""
-    reuse = os.environ.get("JWSTARCHIVE_TEST_ARCHIVE")
+def _generated_archive(tmp_path_factory: pytest.TempPathFactory, scale: str, reuse_variable: str) -> Path:
+    """``$reuse_variable`` when set, else ``jwstarchive generate --scale SCALE --seed 1`` into a temporary dir."""
+    reuse = os.environ.get(reuse_variable)
     if reuse:
         return Path(reuse)
-    out = tmp_path_factory.mktemp("archive") / "small"
+    out = tmp_path_factory.mktemp("archive") / scale
     proc = subprocess.run(
-        jwstarchive_command("generate", "--scale", "small", "--seed", "1", "--out", str(out)),
+        jwstarchive_command("generate", "--scale", scale, "--seed", "1", "--out", str(out)),
         env=subprocess_env(),
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,
         check=False,
     )
     if proc.returncode != 0:
-        pytest.fail(f"jwstarchive generate failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+        pytest.fail(f"jwstarchive generate --scale {scale} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     return out
+
+
+@pytest.fixture(scope="session")
+def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated archive (``--scale small --seed 1``), made once per test session.
+
+    ``JWSTARCHIVE_TEST_ARCHIVE=DIR`` reuses an existing one.
+    """
+    return _generated_archive(tmp_path_factory, "small", "JWSTARCHIVE_TEST_ARCHIVE")
 
 
 @pytest.fixture(scope="session")
@@ -94,21 +104,7 @@ def demo_archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     ``JWSTARCHIVE_TEST_DEMO_ARCHIVE=DIR`` reuses an existing one.
     """
-    reuse = os.environ.get("JWSTARCHIVE_TEST_DEMO_ARCHIVE")
-    if reuse:
-        return Path(reuse)
-    out = tmp_path_factory.mktemp("archive") / "demo"
-    proc = subprocess.run(
-        jwstarchive_command("generate", "--scale", "demo", "--seed", "1", "--out", str(out)),
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"jwstarchive generate --scale demo failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
-    return out
+    return _generated_archive(tmp_path_factory, "demo", "JWSTARCHIVE_TEST_DEMO_ARCHIVE")
 
 
 def server_archive(archive: Path, where: Path) -> Path:
@@ -233,6 +229,38 @@ def demo_server(demo_archive_dir: Path, tmp_path_factory: pytest.TempPathFactory
     """One server on the demo archive for the whole session (state of its own)."""
     base = tmp_path_factory.mktemp("demo_server")
     server = ServerProcess(server_archive(demo_archive_dir, base / "archive"), base).start()
+    yield server
+    server.stop_cleanly()
+
+
+ESA_USERS = ("alice", "bob", "demo")
+
+
+@pytest.fixture(scope="session")
+def esa_server(demo_archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The demo archive over http and https (``--tls-port 0``), with accounts, for the whole session.
+
+    Users ``alice``, ``bob`` and ``demo`` (who holds the exclusive-access programs);
+    ``.passwords`` and ``.tokens`` map each user to a password and a MAST token.
+    """
+    base = tmp_path_factory.mktemp("esa_server")
+    archive = server_archive(demo_archive_dir, base / "archive")
+    server = ServerProcess(archive, base, extra_args=("--tls-port", "0"))
+    server.passwords = {user: f"secret-{user}" for user in ESA_USERS}  # type: ignore[attr-defined]
+    server.tokens = {}  # type: ignore[attr-defined]
+    for user in ESA_USERS:
+        for args in (("user", "add", user, "--password", f"secret-{user}"), ("token", "create", "--user", user)):
+            proc = subprocess.run(
+                jwstarchive_command(*args, "--archive", str(archive)),
+                env=subprocess_env(),
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert proc.returncode == 0, proc.stderr
+        server.tokens[user] = proc.stdout.strip()  # type: ignore[attr-defined]
+    server.start()
     yield server
     server.stop_cleanly()
 

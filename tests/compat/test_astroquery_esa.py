@@ -8,9 +8,7 @@ server's self-signed certificate.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -26,20 +24,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:By default, results in votable:UserWarning"),
 ]
 
-
-def _esa_conftest() -> Any:
-    name = "jwstarchive_tests_esa_conftest"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "server" / "esa" / "conftest.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-esa_server = _esa_conftest().esa_server
 
 VOTABLE = """<?xml version="1.0"?>
 <VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3"><RESOURCE><TABLE>
