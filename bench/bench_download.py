@@ -22,62 +22,21 @@ import argparse
 import asyncio
 import hashlib
 import os
-import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-
-from jwstarchive.download import FileRequest, download_files  # noqa: E402
+from common import generate_archive, reproduce_line, served, timed
+from jwstarchive.download import FileRequest, download_files
 
 DOWNLOAD_PATH = "/api/v0.1/Download/file?uri=mast:JWST/product/"
 EXCLUSIVE = "('07123', '07456', '07890')"
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), *filter(None, [env.get("PYTHONPATH")])])
-    return env
-
-
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "jwstarchive.cli.main", *args]
-
-
-class Server:
-    """A `jwstarchive serve --port 0` subprocess with its own state directory."""
-
-    def __init__(self, archive: Path, workdir: Path) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="server-", dir=workdir))
-        for entry in archive.iterdir():
-            if entry.name != "state":
-                (self.dir / entry.name).symlink_to(entry.resolve())
-        self.proc = subprocess.Popen(
-            _cli("-q", "serve", "--archive", str(self.dir), "--port", "0"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=_env(),
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("Serving jwstarchive at "):
-            self.proc.kill()
-            raise SystemExit(f"server did not start: {line!r}")
-        self.url = line.rsplit(" ", 1)[1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(30)
 
 
 def products(archive: Path, n: int) -> list[tuple[str, int, str]]:
@@ -156,9 +115,8 @@ def bench_transfer(url: str, rows: list[tuple[str, int, str]], workdir: Path, co
     for rep in range(repeats):
         for i, (name, method) in enumerate(methods.items()):
             requests = requests_into(workdir / f"run{rep}-{i}")
-            start = time.perf_counter()
-            method(requests, concurrency)
-            times[name].append(time.perf_counter() - start)
+            seconds, _ = timed(lambda: method(requests, concurrency))  # noqa: B023 - called at once
+            times[name].append(seconds)
             for request in requests[:: max(1, len(requests) // 10)]:
                 assert hashlib.md5(request.path.read_bytes()).hexdigest() == request.md5, (name, request.path)
             shutil.rmtree(requests[0].path.parent)
@@ -185,9 +143,7 @@ def bench_skip(workdir: Path, nfiles: int, size: int) -> None:
         requests.append(FileRequest(f"http://127.0.0.1:9/file{i}", path, len(data), hashlib.md5(data).hexdigest()))
     print(f"(b) repeat run with nothing new: {nfiles} files of {size / 1e3:.0f} kB already on disk")
     for label, check_md5 in (("size and md5 checked", True), ("size checked", False)):
-        start = time.perf_counter()
-        results = download_files(requests, progress=False, check_md5=check_md5)
-        seconds = time.perf_counter() - start
+        seconds, results = timed(lambda: download_files(requests, progress=False, check_md5=check_md5))  # noqa: B023
         assert all(r.status == "SKIPPED" for r in results)
         print(f"    {label:22s} {seconds:6.2f} s (goal for a 17,000-product program: < 2 s)")
 
@@ -209,34 +165,19 @@ def main(argv: list[str] | None = None) -> int:
         if archive is None:
             archive = workdir / "archive"
             print("generating a small archive ...", file=sys.stderr)
-            subprocess.run(
-                _cli("-q", "generate", "--scale", "small", "--seed", "1", "--out", str(archive)),
-                env=_env(),
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            generate_archive(archive)
         rows = products(archive, args.files)
         if len(rows) < args.files:
             raise SystemExit(f"the archive has only {len(rows)} public products")
-        server = Server(archive, workdir)
-        try:
+        with served(archive, workdir) as server:
             bench_transfer(server.url, rows, workdir, args.concurrency, args.repeats)
-        finally:
-            server.stop()
         if args.skip_files:
             bench_skip(workdir, args.skip_files, args.skip_size)
-    command = ["python", "bench/bench_download.py", "--files", str(args.files), "--concurrency", str(args.concurrency)]
-    command += [
-        "--repeats",
-        str(args.repeats),
-        "--skip-files",
-        str(args.skip_files),
-        "--skip-size",
-        str(args.skip_size),
-    ]
+    command = ["--files", str(args.files), "--concurrency", str(args.concurrency), "--repeats", str(args.repeats)]
+    command += ["--skip-files", str(args.skip_files), "--skip-size", str(args.skip_size)]
     if args.archive is not None:
         command += ["--archive", str(args.archive)]
-    print("reproduce with:", shlex.join(command))
+    print(reproduce_line("bench_download.py", command))
     return 0
 
 

@@ -13,55 +13,13 @@ The command that reproduces the figures is printed at the end.
 from __future__ import annotations
 
 import argparse
-import os
-import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), *filter(None, [env.get("PYTHONPATH")])])
-    return env
-
-
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "jwstarchive.cli.main", *args]
-
-
-class Server:
-    """A `jwstarchive serve --port 0` subprocess on a linked copy of an archive."""
-
-    def __init__(self, archive: Path, workdir: Path) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="server-", dir=workdir))
-        for entry in archive.iterdir():
-            if entry.name != "state":
-                (self.dir / entry.name).symlink_to(entry.resolve())
-        self.proc = subprocess.Popen(
-            _cli("-q", "serve", "--archive", str(self.dir), "--port", "0"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=_env(),
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("Serving jwstarchive at "):
-            self.proc.kill()
-            raise SystemExit(f"server did not start: {line!r}")
-        self.url = line.rsplit(" ", 1)[1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(30)
+from common import best_of, generate_archive, reproduce_line, served
 
 
 def _archive(args: argparse.Namespace) -> Path:
@@ -70,22 +28,8 @@ def _archive(args: argparse.Namespace) -> Path:
     out = Path(args.cache) / f"archive-{args.scale}"
     if not (out / "catalog.duckdb").exists():
         print(f"generating a --scale {args.scale} archive into {out} (once) ...", flush=True)
-        subprocess.run(
-            _cli("generate", "--scale", args.scale, "--seed", "1", "--out", str(out)), env=_env(), check=True
-        )
+        generate_archive(out, args.scale, quiet=False)
     return out
-
-
-def _best_interleaved(fns: dict[str, Any], repeat: int) -> dict[str, tuple[float, Any]]:
-    """Best wall time (and last value) of each function, the runs taking turns so that load on a
-    shared machine and file-system write-back hit every client alike."""
-    best: dict[str, tuple[float, Any]] = {name: (float("inf"), None) for name in fns}
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            value = fn()
-            best[name] = (min(best[name][0], time.perf_counter() - start), value)
-    return best
 
 
 def _astroquery_jwst(url: str) -> Any:
@@ -130,9 +74,8 @@ def main() -> int:
 
     warnings.simplefilter("ignore")
     archive = _archive(args)
-    work = Path(tempfile.mkdtemp(prefix="bench-esa-"))
-    server = Server(archive, work)
-    try:
+    with tempfile.TemporaryDirectory(prefix="bench-esa-") as tmp, served(archive, Path(tmp)) as server:
+        work = Path(tmp)
         ours = JwstClass(esa_url=server.url, progress=False)
         theirs = _astroquery_jwst(server.url)
         center = SkyCoord(0, 90, unit="deg")  # nearest the pole first: the cone grows over the whole sky
@@ -148,7 +91,7 @@ def main() -> int:
 
         run_ours()  # warm both (server caches, imports)
         run_theirs()
-        cone = _best_interleaved({"ours": run_ours, "theirs": run_theirs}, args.repeat)
+        cone = best_of({"ours": run_ours, "theirs": run_theirs}, args.repeat)
         (t_ours, n_ours), (t_theirs, n_theirs) = cone["ours"], cone["theirs"]
         print(f"    jwstarchive.esa   {t_ours:8.3f} s  {n_ours} rows")
         print(f"    astroquery 0.4.11 {t_theirs:8.3f} s  {n_theirs} rows")
@@ -175,7 +118,7 @@ def main() -> int:
 
             return fetch
 
-        timed = _best_interleaved({name: fetcher(name) for name in clients}, args.repeat)
+        timed = best_of({name: fetcher(name) for name in clients}, args.repeat)
         results = {}
         for name, (seconds, files) in timed.items():
             size = targets[name].stat().st_size
@@ -184,11 +127,7 @@ def main() -> int:
             print(f"    {name:17s} {seconds:8.3f} s  {len(files)} files  {size / 1e6:.1f} MB  {rate:.1f} MB/s")
         ratio = results["astroquery 0.4.11"] / results["jwstarchive.esa"]
         print(f"    ratio astroquery/ours: {ratio:.1f}x")
-    finally:
-        server.stop()
-        shutil.rmtree(work, ignore_errors=True)
-    command = [sys.executable, "bench/bench_esa.py", *sys.argv[1:]]
-    print("reproduce: " + " ".join(shlex.quote(c) for c in command))
+    print(reproduce_line("bench_esa.py", sys.argv[1:]))
     return 0
 
 

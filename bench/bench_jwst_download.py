@@ -23,64 +23,38 @@ import shlex
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from common import REPO, cli, cli_env, reproduce_line, served, timed
+
 JMQ_LOCAL = REPO / "tests" / "compat" / "jmq_local.py"
 SELECTION = ["-i", "nircam", "--propID", "1410", "-d", "59600", "61400", "-f", "uncal"]
 WHOLE_PROGRAM = ["--propID", "1410", "-f", "fits", "jpg", "json", "csv", "ecsv", "--guidestars"]
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("JWST_QUERY_CFGFILE", "MAST_API_TOKEN")}
-    env["PYTHONPATH"] = str(REPO / "src")
-    env.update(extra)
-    return env
+    """No jwst_mast_query configuration or token of the caller's; PYTHONPATH is this checkout's src only."""
+    return cli_env(drop=("JWST_QUERY_CFGFILE", "MAST_API_TOKEN", "PYTHONPATH"), **extra)
 
 
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "jwstarchive.cli.main", *args]
+def _token(archive: Path) -> str:
+    """A MAST token of user ``demo`` (added when missing) in the served ``archive``."""
 
+    def admin(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(cli(*args, "--archive", str(archive)), env=_env(), capture_output=True,
+                              text=True, timeout=120, check=False)  # fmt: skip
 
-class Server:
-    """``jwstarchive serve --port 0`` on a linked copy of the archive (state of its own)."""
-
-    def __init__(self, archive: Path, workdir: Path) -> None:
-        self.dir = workdir / "archive"
-        self.dir.mkdir()
-        for entry in archive.iterdir():
-            if entry.name != "state":
-                (self.dir / entry.name).symlink_to(entry.resolve())
-        command = _cli("-q", "serve", "--archive", str(self.dir), "--port", "0")
-        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env())
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("Serving jwstarchive at "):
-            self.proc.kill()
-            raise SystemExit(f"server did not start: {line!r}")
-        self.url = line.rsplit(" ", 1)[1]
-
-    def token(self) -> str:
-        def admin(*args: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run(_cli(*args, "--archive", str(self.dir)), env=_env(), capture_output=True,
-                                  text=True, timeout=120, check=False)  # fmt: skip
-
+    made = admin("token", "create", "--user", "demo")
+    if made.returncode != 0:
+        admin("user", "add", "demo", "--password", "pw")
         made = admin("token", "create", "--user", "demo")
-        if made.returncode != 0:
-            admin("user", "add", "demo", "--password", "pw")
-            made = admin("token", "create", "--user", "demo")
-        return made.stdout.strip().splitlines()[-1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(30)
+    return made.stdout.strip().splitlines()[-1]
 
 
 def _timed(command: list[str], env: dict[str, str], stdin: str = "") -> tuple[float, subprocess.CompletedProcess[str]]:
-    start = time.perf_counter()
-    proc = subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=7200, check=False)
-    elapsed = time.perf_counter() - start
+    elapsed, proc = timed(
+        lambda: subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=7200, check=False)
+    )
     if proc.returncode != 0:
         output = proc.stdout[-2000:] + proc.stderr[-2000:]
         raise SystemExit(f"failed ({proc.returncode}): {shlex.join(command)}\n{output}")
@@ -102,7 +76,6 @@ def main() -> int:
     archive = args.archive or (Path(os.environ["JWSTARCHIVE_TEST_DEMO_ARCHIVE"])
                                if os.environ.get("JWSTARCHIVE_TEST_DEMO_ARCHIVE") else None)  # fmt: skip
     if archive is None:
-        sys.path.insert(0, str(REPO / "src"))
         from jwstarchive.catalog.generate import demo_archive
 
         archive = demo_archive(None)
@@ -112,9 +85,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-jwst-download-") as tmp:
         work = Path(tmp)
-        server = Server(archive, work)
-        try:
-            token = server.token()
+        with served(archive, work) as server:
+            token = _token(server.dir)
             env = _env(JWSTARCHIVE_MAST_URL=server.url, MAST_API_TOKEN=token, PYTHONWARNINGS="ignore")
             print(f"server {server.url} on {archive}")
             if not args.skip_upstream:
@@ -123,8 +95,8 @@ def main() -> int:
                                      "once or pass --jmq-python")  # fmt: skip
                 theirs, ours = work / "theirs", work / "ours"
                 t_up, _ = _timed([jmq, str(JMQ_LOCAL), *SELECTION, "--outrootdir", str(theirs)], env, "y\n")
-                t_us, _ = _timed(_cli("download", *SELECTION, "--outrootdir", str(ours), "--yes", "--jobs",
-                                      str(args.jobs)), env)  # fmt: skip
+                t_us, _ = _timed(cli("download", *SELECTION, "--outrootdir", str(ours), "--yes", "--jobs",
+                                     str(args.jobs)), env)  # fmt: skip
                 up_files, our_files = _files(theirs), _files(ours)
                 same = "same files" if up_files == our_files else "DIFFERENT files"
                 megabytes = sum(up_files.values()) / 1e6
@@ -132,17 +104,15 @@ def main() -> int:
                 print(f"    jwst_mast_query jwst_download.py  {t_up:8.2f} s")
                 print(f"    jwstarchive jwst_download         {t_us:8.2f} s   ratio {t_up / t_us:.1f}x (goal >= 5x)")
             whole = work / "whole"
-            command = _cli("download", *WHOLE_PROGRAM, "--outrootdir", str(whole), "--yes", "--jobs", str(args.jobs))
+            command = cli("download", *WHOLE_PROGRAM, "--outrootdir", str(whole), "--yes", "--jobs", str(args.jobs))
             t_first, _ = _timed(command, env)
             n = len(_files(whole))
             t_again, proc = _timed(command, env)
             assert "Nothing to download" in proc.stdout
             print(f"(b) program 01410, every product: first run {n} files in {t_first:.1f} s; "
                   f"repeat with nothing new {t_again:.2f} s (goal < 2 s)")  # fmt: skip
-        finally:
-            server.stop()
-    print("reproduce: .venv/bin/python bench/bench_jwst_download.py "
-          f"--archive {archive} --jmq-python {jmq} --jobs {args.jobs}")  # fmt: skip
+    options = ["--archive", str(archive), "--jmq-python", jmq, "--jobs", str(args.jobs)]
+    print(reproduce_line("bench_jwst_download.py", options + (["--skip-upstream"] if args.skip_upstream else [])))
     return 0
 
 

@@ -18,58 +18,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import shlex
-import subprocess
 import sys
 import tempfile
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from common import best_of, reproduce_line, served
+
 PROGRAM = "1410"
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), *filter(None, [env.get("PYTHONPATH")])])
-    return env
-
-
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "jwstarchive.cli.main", *args]
-
-
-class Server:
-    """``jwstarchive serve --port 0`` on a linked copy of ``archive`` (own state)."""
-
-    def __init__(self, archive: Path, workdir: Path) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="server-", dir=workdir))
-        for entry in archive.iterdir():
-            if entry.name != "state":
-                (self.dir / entry.name).symlink_to(entry.resolve())
-        self.proc = subprocess.Popen(
-            _cli("-q", "serve", "--archive", str(self.dir), "--port", "0"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=_env(),
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("Serving jwstarchive at "):
-            self.proc.kill()
-            raise SystemExit(f"server did not start: {line!r}")
-        self.url = line.rsplit(" ", 1)[1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(30)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
 
 
 def astroquery_at(url: str) -> Any:
@@ -85,16 +42,6 @@ def astroquery_at(url: str) -> Any:
     PortalAPI.MAST_BUNDLE_URL = url + "/api/v0.1/Download/bundle"
     Observations._auth_obj.SESSION_INFO_URL = url + "/whoami"
     return Observations
-
-
-def best_of(repeats: int, fn: Callable[[], int]) -> tuple[float, int]:
-    """(best wall time in s, rows) of ``repeats`` runs of ``fn``."""
-    times, rows = [], 0
-    for _ in range(repeats):
-        start = time.perf_counter()
-        rows = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,8 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print("using the demo archive of `jwstarchive serve` (generated on first use) ...", flush=True)
             archive = demo_archive(None)
-        server = Server(archive, workdir)
-        try:
+        with served(archive, workdir) as server:
             ours = ObservationsClass(mast_url=server.url)
             obs = ours.query_criteria(proposal_id=PROGRAM)
             obsids = list(obs["obsid"])
@@ -141,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             def run_aq_single() -> int:
                 return len(unique(aq.get_product_list(aq_obs), keys="productFilename"))
 
-            t_ours, n_ours = best_of(args.repeats, run_ours)
-            t_batched, n_batched = best_of(args.repeats, run_aq_batched)
+            t_ours, n_ours = best_of({"ours": run_ours}, args.repeats)["ours"]
+            t_batched, n_batched = best_of({"batched": run_aq_batched}, args.repeats)["batched"]
             print(f"program {PROGRAM}: {len(obsids)} observations on {server.url}")
             print(f"  ours  get_product_list (batched, concurrent, unique)   {t_ours:7.2f} s  {n_ours} products")
             print(
@@ -150,17 +96,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"   ratio {t_batched / t_ours:5.1f}x (goal >= 3x)"
             )
             if not args.skip_single:
-                t_single, n_single = best_of(args.repeats, run_aq_single)
+                t_single, n_single = best_of({"single": run_aq_single}, args.repeats)["single"]
                 print(
                     f"  astroquery one call + unique                         {t_single:7.2f} s  {n_single} products"
                     f"   ratio {t_single / t_ours:5.1f}x"
                 )
             if n_ours != n_batched:
                 print(f"  WARNING: product counts differ ({n_ours} vs {n_batched})")
-        finally:
-            server.stop()
-    command = [sys.executable, "bench/bench_mast.py", *(argv if argv is not None else sys.argv[1:])]
-    print("reproduce: " + shlex.join(command))
+    print(reproduce_line("bench_mast.py", argv if argv is not None else sys.argv[1:]))
     return 0
 
 

@@ -13,10 +13,7 @@ at the end. Without ``--archive`` a small archive is generated into a temporary 
 from __future__ import annotations
 
 import argparse
-import os
-import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,62 +22,25 @@ from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
+from common import Server, generate_archive, reproduce_line, served, timed
+
 BIG_QUERY = (
     "SELECT TOP {n} a.artifactid, a.filename, a.producttype, a.contentlength, p.planeid, p.calibrationlevel "
     "FROM jwst.artifact AS a, jwst.plane AS p"
 )
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), *filter(None, [env.get("PYTHONPATH")])])
-    return env
+def rss(server: Server) -> tuple[int, int]:
+    """(current RSS, peak RSS) of the server process in bytes."""
+    pid = server.proc.pid
+    try:
+        import psutil
 
-
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "jwstarchive.cli.main", *args]
-
-
-class Server:
-    """A `jwstarchive serve --port 0` subprocess with its own state directory."""
-
-    def __init__(self, archive: Path, workdir: Path) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="server-", dir=workdir))
-        for entry in archive.iterdir():
-            if entry.name != "state":
-                (self.dir / entry.name).symlink_to(entry.resolve())
-        self.proc = subprocess.Popen(
-            _cli("-q", "serve", "--archive", str(self.dir), "--port", "0"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=_env(),
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("Serving jwstarchive at "):
-            self.proc.kill()
-            raise SystemExit(f"server did not start: {line!r}")
-        self.url = line.rsplit(" ", 1)[1]
-        self.tap = self.url + "/server/tap"
-
-    def rss(self) -> tuple[int, int]:
-        """(current RSS, peak RSS) of the server process in bytes."""
-        try:
-            import psutil
-
-            info = psutil.Process(self.proc.pid).memory_info()
-            peak = getattr(info, "peak_wset", None) or _proc_status(self.proc.pid, "VmHWM")
-            return info.rss, peak
-        except ImportError:
-            return _proc_status(self.proc.pid, "VmRSS"), _proc_status(self.proc.pid, "VmHWM")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(30)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        info = psutil.Process(pid).memory_info()
+        peak = getattr(info, "peak_wset", None) or _proc_status(pid, "VmHWM")
+        return info.rss, peak
+    except ImportError:
+        return _proc_status(pid, "VmRSS"), _proc_status(pid, "VmHWM")
 
 
 def _proc_status(pid: int, key: str) -> int:
@@ -99,10 +59,9 @@ def bench_latency(server: Server, repeats: int) -> None:
     times = []
     with httpx.Client(timeout=60) as client:
         for _ in range(repeats + 2):
-            start = time.perf_counter()
-            response = client.post(server.tap + "/sync", data={"LANG": "ADQL", "QUERY": query})
+            seconds, response = timed(lambda: client.post(server.tap + "/sync", data={"LANG": "ADQL", "QUERY": query}))
             response.raise_for_status()
-            times.append(time.perf_counter() - start)
+            times.append(seconds)
     times = sorted(times[2:])
     p90 = times[int(0.9 * (len(times) - 1))]
     print(
@@ -115,15 +74,17 @@ def bench_async(server: Server, repeats: int) -> None:
     query = "SELECT TOP 100 observationid, calibrationlevel FROM jwst.main"
     times = []
     with httpx.Client(timeout=60) as client:
-        for _ in range(repeats):
-            start = time.perf_counter()
+
+        def round_trip() -> None:
             created = client.post(server.tap + "/async", data={"LANG": "ADQL", "QUERY": query, "PHASE": "RUN"})
             job = created.headers["location"]
             while "COMPLETED" not in client.get(job, params={"WAIT": "30"}).text:
                 pass
             client.get(job + "/results/result").raise_for_status()
             client.delete(job)
-            times.append(time.perf_counter() - start)
+
+        for _ in range(repeats):
+            times.append(timed(round_trip)[0])
     print(
         f"(b) async round trip (create+run, WAIT, fetch, delete): p50 {statistics.median(times) * 1000:.1f} ms "
         f"({repeats} jobs)"
@@ -136,12 +97,12 @@ class _PeakSampler(threading.Thread):
     def __init__(self, server: Server) -> None:
         super().__init__(daemon=True)
         self.server = server
-        self.peak = server.rss()[0]
+        self.peak = rss(server)[0]
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            self.peak = max(self.peak, self.server.rss()[0])
+            self.peak = max(self.peak, rss(self.server)[0])
             time.sleep(0.01)
 
     def stop(self) -> int:
@@ -156,7 +117,7 @@ def _stream_once(server: Server, n: int, fmt: str) -> tuple[int, float, int, int
         warm = {"LANG": "ADQL", "QUERY": BIG_QUERY.format(n=100), "RESPONSEFORMAT": fmt}
         client.post(server.tap + "/sync", data=warm).raise_for_status()
         time.sleep(0.2)
-        before = server.rss()[0]
+        before = rss(server)[0]
         sampler = _PeakSampler(server)
         sampler.start()
         data = {"LANG": "ADQL", "QUERY": BIG_QUERY.format(n=n), "MAXREC": str(n), "RESPONSEFORMAT": fmt}
@@ -167,7 +128,7 @@ def _stream_once(server: Server, n: int, fmt: str) -> tuple[int, float, int, int
             for chunk in response.iter_bytes():
                 size += len(chunk)
         elapsed = time.perf_counter() - start
-        peak = max(sampler.stop(), server.rss()[1])
+        peak = max(sampler.stop(), rss(server)[1])
     return size, elapsed, before, peak
 
 
@@ -175,11 +136,8 @@ def bench_stream(archive: Path, workdir: Path, sizes: list[int], fmt: str) -> No
     print(f"(c) sync result streamed as {fmt}, one fresh server per size:")
     print("    rows       bytes       seconds    rows/s      RSS before   peak RSS    peak - before")
     for n in sizes:
-        server = Server(archive, workdir)
-        try:
+        with served(archive, workdir) as server:
             size, elapsed, before, peak = _stream_once(server, n, fmt)
-        finally:
-            server.stop()
         print(
             f"    {n:<10d} {size:<11d} {elapsed:<10.2f} {n / elapsed:<11,.0f} {_mib(before)}  "
             f"{_mib(peak)}  {_mib(peak - before)}"
@@ -200,32 +158,15 @@ def main(argv: list[str] | None = None) -> int:
         if archive is None:
             archive = workdir / "archive"
             print("generating a small archive ...", file=sys.stderr)
-            subprocess.run(
-                _cli("-q", "generate", "--scale", "small", "--seed", "1", "--out", str(archive)),
-                env=_env(),
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-        server = Server(archive, workdir)
-        try:
+            generate_archive(archive)
+        with served(archive, workdir) as server:
             bench_latency(server, args.repeats)
             bench_async(server, max(3, args.repeats // 3))
-        finally:
-            server.stop()
         bench_stream(archive, workdir, sizes, args.format)
-    command = [
-        "python",
-        "bench/bench_tap.py",
-        "--sizes",
-        args.sizes,
-        "--format",
-        args.format,
-        "--repeats",
-        str(args.repeats),
-    ]
+    command = ["--sizes", args.sizes, "--format", args.format, "--repeats", str(args.repeats)]
     if args.archive is not None:
         command += ["--archive", str(args.archive)]
-    print("reproduce with:", shlex.join(command))
+    print(reproduce_line("bench_tap.py", command))
     return 0
 
 
