@@ -140,7 +140,7 @@ class ToolRun:
                 mast.login(o.token)
             elif self.download:
                 log.info("No MAST token given: public data only")
-            selection = select(o, mast.service_request)
+            selection = select(o, mast.service_request, bodies=mast.service_bodies)
         finally:
             mast.close()
         lo, hi = selection.window

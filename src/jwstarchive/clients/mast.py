@@ -194,6 +194,18 @@ class MastClass(_MastBase):
         """``service``'s result as a Table (all pages unless ``page`` is given)."""
         return merged_table(self._portal.bodies(service, params, pagesize=pagesize, page=page, **kwargs))
 
+    def service_bodies(
+        self,
+        service: str,
+        params: dict[str, Any],
+        *,
+        pagesize: int | None = None,
+        page: int | None = None,
+        **kwargs: Any,
+    ) -> list[dict[str, Any]]:
+        """``service``'s pages as decoded JSON (``fields`` and ``data``), for callers that merge many answers."""
+        return self._portal.bodies(service, params, pagesize=pagesize, page=page, **kwargs)
+
     def mast_query(self, service: str, columns: Sequence[str] | str | None = None, **criteria: Any) -> Table:
         """``service`` with ``criteria`` as keyword filters (lists OR, ranges as in `keyword_filters`)."""
         pagesize = criteria.pop("pagesize", None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -59,6 +60,7 @@ SERVICE_OBSERVATIONS = "Mast.Caom.Filtered"
 SERVICE_PRODUCTS = "Mast.Caom.Products"
 
 ServiceRequest = Callable[[str, dict[str, Any]], Table]
+ServiceBodies = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
 
 
 @dataclass
@@ -212,13 +214,19 @@ def query_observations(
 
 
 def query_products(
-    request: ServiceRequest, obsids: Sequence[int], per_batch: int | None, jobs: int = 4
+    request: ServiceRequest,
+    obsids: Sequence[int],
+    per_batch: int | None,
+    jobs: int = 4,
+    *,
+    bodies: ServiceBodies | None = None,
 ) -> tuple[Table, int]:
     """Products of ``obsids`` in batches of ``per_batch`` (None: one query), de-duplicated.
 
     Duplicates (same productFilename) are dropped inside each batch and across batches, keeping
-    the first; batches are queried ``jobs`` at a time and joined in obs-table order. Returns the
-    table and the number of requests sent.
+    the first; batches are queried ``jobs`` at a time and joined in obs-table order. With
+    ``bodies`` (``Mast.service_bodies``) the answers are merged as JSON rows into one table (the
+    same table, without building one per batch). Returns the table and the number of requests sent.
     """
     ids = [str(i) for i in obsids]
     if not ids:
@@ -227,20 +235,49 @@ def query_products(
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
     log.info("Querying products of %d observations in %d batch(es)", len(ids), len(chunks))
 
+    def run(fn: Callable[[list[str]], Any]) -> list[Any]:
+        if len(chunks) == 1 or jobs <= 1:
+            return [fn(c) for c in chunks]
+        with ThreadPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
+            return list(pool.map(fn, chunks))
+
+    if bodies is not None:
+        pages = [page for answer in run(lambda c: bodies(SERVICE_PRODUCTS, {"obsid": ",".join(c)})) for page in answer]
+        return _merged_rows(pages, "productFilename" if per_batch else None), len(chunks)
+
     def one(chunk: list[str]) -> Table:
         table = request(SERVICE_PRODUCTS, {"obsid": ",".join(chunk)})
         return _unique_rows(table, "productFilename") if per_batch else table
 
-    if len(chunks) == 1 or jobs <= 1:
-        tables = [one(c) for c in chunks]
-    else:
-        with ThreadPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
-            tables = list(pool.map(one, chunks))
-    tables = [t for t in tables if len(t)]
+    tables = [t for t in run(one) if len(t)]
     if not tables:
         return Table(), len(chunks)
     joined = tables[0] if len(tables) == 1 else vstack(tables, join_type="outer", metadata_conflicts="silent")
     return (_unique_rows(joined, "productFilename") if per_batch else joined), len(chunks)
+
+
+def _merged_rows(pages: list[dict[str, Any]], unique: str | None) -> Table:
+    """Portal answers (in order) as one table; with ``unique``, the first row of each value of that field."""
+    from jwstarchive.clients.mast_tables import portal_table
+
+    fields: dict[str, dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
+    for page in pages:
+        for item in page.get("fields") or []:
+            fields.setdefault(item.get("name"), item)
+        rows.extend(page.get("data") or [])
+    if not rows:
+        return Table()
+    if unique is not None:
+        seen: set[Any] = set()
+        kept = []
+        for row in rows:
+            key = row.get(unique)
+            if key not in seen:
+                seen.add(key)
+                kept.append(row)
+        rows = kept
+    return portal_table({"fields": list(fields.values()), "data": rows})
 
 
 def _unique_rows(table: Table, name: str) -> Table:
@@ -263,6 +300,8 @@ def _column(table: Table, name: str) -> list[Any]:
     mask = getattr(col, "mask", None)
     if mask is not None and bool(getattr(mask, "any", lambda: False)()):
         values = [None if m else v for v, m in zip(values, mask.tolist(), strict=True)]
+    if col.dtype.kind not in "SO":
+        return values
     return [v.decode() if isinstance(v, bytes) else v for v in values]
 
 
@@ -431,10 +470,10 @@ def output_path(options: ToolOptions, proposal_id: int, obsnum: int | None, is_j
     return path / filename
 
 
-def check_existing(path: Path, size: int | None, skip_check_filesize: bool) -> tuple[int, str | None]:
+def check_existing(path: str | Path, size: int | None, skip_check_filesize: bool) -> tuple[int, str | None]:
     """dl_code/dl_str of a local file: 0/None missing, 2/'exists' complete, 4/'ERRfilesize' wrong size."""
     try:
-        local = path.stat().st_size
+        local = os.stat(path).st_size
     except FileNotFoundError:
         return 0, None
     if skip_check_filesize or size is None or local == size:
@@ -463,13 +502,14 @@ def summary_table(obs: Table, filetypes: Sequence[str], sortcols: Sequence[str])
     obsnums = _column(obs, "obsnum")
     for i in range(len(obs)):
         groups.setdefault((proposals[i], obsnums[i]), []).append(i)
+    counts = {ft: _column(obs, ft) for ft in filetypes}
+    date_min = _column(obs, "date_min")
     rows = []
     for (prop, num), members in groups.items():
         row: dict[str, Any] = {"proposal_id": prop, "obsnum": num}
         for ft in filetypes:
-            counts = _column(obs, ft)
-            row[ft] = sum(int(counts[i] or 0) for i in members)
-        dates = [d for d in (_column(obs, "date_min")[i] for i in members) if d]
+            row[ft] = sum(int(counts[ft][i] or 0) for i in members)
+        dates = [d for d in (date_min[i] for i in members) if d]
         row["date_start"] = min(dates) if dates else None
         rows.append(row)
     names = ["proposal_id", "obsnum", *filetypes, "date_start"]
@@ -542,8 +582,14 @@ def _obs_columns(options: ToolOptions, filetypes: Iterable[str]) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 # the whole flow
 # ----------------------------------------------------------------------------------------------
-def select(options: ToolOptions, request: ServiceRequest, *, now: float | None = None) -> Selection:
-    """Run the query flow with ``request(service, params) -> Table`` (``Mast.service_request``)."""
+def select(
+    options: ToolOptions, request: ServiceRequest, *, now: float | None = None, bodies: ServiceBodies | None = None
+) -> Selection:
+    """Run the query flow with ``request(service, params) -> Table`` (``Mast.service_request``).
+
+    ``bodies`` (``Mast.service_bodies``) makes the batched product query merge JSON rows instead
+    of tables (same result, faster for hundreds of batches).
+    """
     window = mjd_window(options, now)
     names = instrument_names(request, options.instrument, options.obsmode, window)
     empty = Selection(Table(), Table(), Table(), [], window, names)
@@ -559,7 +605,9 @@ def select(options: ToolOptions, request: ServiceRequest, *, now: float | None =
     obs["date_min"] = _objects([_date_iso(t) for t in _column(obs, "t_min")])
     obs = obs[_sorted(obs, list(range(len(obs))), options.sortcols_obsTable)]
 
-    products, n_requests = query_products(request, list(obs["obsid"]), options.Nobs_per_batch, options.jobs)
+    products, n_requests = query_products(
+        request, list(obs["obsid"]), options.Nobs_per_batch, options.jobs, bodies=bodies
+    )
     if not len(products):
         sel = Selection(obs[:0], products, Table(), [], window, names, found_obs, 0, n_requests)
         return sel
@@ -595,19 +643,26 @@ def _fix_obsnums(obs: Table, products: Table) -> None:
 
 
 def _add_paths(selected: Table, options: ToolOptions) -> None:
-    paths, codes, strs = [], [], []
+    """outfilename, dl_code and dl_str of every selected product (one directory prefix per path rule)."""
     sizes = _column(selected, "size")
-    for i in range(len(selected)):
-        path = output_path(
-            options, int(selected["proposal_id"][i] or 0), selected["obsnum"][i], bool(selected["jpg"][i]),
-            str(selected["productFilename"][i]),
-        )  # fmt: skip
-        paths.append(str(path))
+    proposals = list(selected["proposal_id"])
+    obsnums = list(selected["obsnum"])
+    jpgs = list(selected["jpg"])
+    names = [str(n) for n in _column(selected, "productFilename")]
+    prefixes: dict[tuple[int, Any, bool], str] = {}
+    paths, codes, strs = [], [], []
+    for prop, num, jpg, name, size in zip(proposals, obsnums, jpgs, names, sizes, strict=True):
+        key = (int(prop or 0), num, bool(jpg))
+        prefix = prefixes.get(key)
+        if prefix is None:
+            prefix = prefixes[key] = str(output_path(options, *key, "X"))[:-1]
+        path = prefix + name
+        paths.append(path)
         if options.skip_check_if_outfile_exists:
             codes.append(None)
             strs.append(None)
         else:
-            code, text = check_existing(path, _int_or_none(sizes[i]), options.skip_check_filesize)
+            code, text = check_existing(path, _int_or_none(size), options.skip_check_filesize)
             codes.append(code)
             strs.append(text)
     selected["outfilename"] = _objects(paths)

@@ -7,7 +7,8 @@
 * :func:`select_products` answers ``Mast.Caom.Products`` for many obsids at once. Each requested
   obsid lists its own files, its members' files when it is a combined (level-3) observation,
   and the guide-star files of every visit it covers (the catalog attaches those to one
-  observation per visit); ``parent_obsid`` is the requested obsid.
+  observation per visit); ``parent_obsid`` is the requested obsid. :func:`select_all_products`
+  is the same statement without paging, for the in-memory product lists (``product_cache.py``).
 
 Timestamps leave the database as MAST's ``/Date(<ms>)/`` text.
 """
@@ -25,7 +26,19 @@ if TYPE_CHECKING:
 
     from jwstarchive.catalog.store import Store
 
-__all__ = ["DISTANCE", "ROWS_COLUMN", "Cone", "Page", "count_filtered", "select_filtered", "select_products"]
+__all__ = [
+    "DISTANCE",
+    "RELEASE_COLUMN",
+    "ROWS_COLUMN",
+    "Cone",
+    "Page",
+    "count_filtered",
+    "observations_of_program",
+    "program_obsids",
+    "select_all_products",
+    "select_filtered",
+    "select_products",
+]
 
 ROWS_COLUMN = "_rows_filtered"
 """The window count every page query adds (removed before the rows are written)."""
@@ -147,19 +160,44 @@ PRODUCTS_SQL = """WITH req AS (
   SELECT v.parent, v.pos, p.*
   FROM visits v JOIN core.product p ON p.visit_id = v.visit_id AND p.is_guide_star
 )
-SELECT {select}, count(*) OVER () AS {rows}
+SELECT {select}
 FROM expanded pr JOIN core.caom_observation co ON co.obsid = pr.obsid
-ORDER BY pr._pos, pr.filename
-LIMIT {limit} OFFSET {offset}"""
+ORDER BY pr._pos, pr.filename{limit}"""
+
+RELEASE_COLUMN = "_release_date"
+"""The extra column :func:`select_all_products` adds: each row's release date (``dataRights`` follows it)."""
 
 
-def select_products(store: Store, table: Table, obsids: list[int], page: Page) -> pa.Table:
-    """One page of the products of ``obsids`` (in request order), plus :data:`ROWS_COLUMN`."""
+def _product_exprs(table: Table) -> list[str]:
     exprs = []
     for col in table.columns:
         sql = "pr._parent" if col.name == "parent_obsid" else col.sql
         exprs.append(f"{output_expr(col, f'({sql})')} AS {quoted(col.name)}")
-    sql = PRODUCTS_SQL.format(
-        select=", ".join(exprs), rows=ROWS_COLUMN, limit=int(page.size), offset=int(page.offset)
+    return exprs
+
+
+def select_products(store: Store, table: Table, obsids: list[int], page: Page) -> pa.Table:
+    """One page of the products of ``obsids`` (in request order), plus :data:`ROWS_COLUMN`."""
+    select = ", ".join([*_product_exprs(table), f"count(*) OVER () AS {ROWS_COLUMN}"])
+    limit = f"\nLIMIT {int(page.size)} OFFSET {int(page.offset)}"
+    return store.fetch(PRODUCTS_SQL.format(select=select, limit=limit), [obsids, obsids])
+
+
+def select_all_products(store: Store, table: Table, obsids: list[int]) -> pa.Table:
+    """Every product row of ``obsids`` (in request order) with :data:`RELEASE_COLUMN`, no window count."""
+    select = ", ".join([*_product_exprs(table), f"pr.release_date AS {RELEASE_COLUMN}"])
+    return store.fetch(PRODUCTS_SQL.format(select=select, limit=""), [obsids, obsids])
+
+
+def program_obsids(store: Store, obsids: list[int]) -> dict[int, str]:
+    """The program of each of ``obsids`` that is an observation of the catalog."""
+    rows = store.fetch(
+        "SELECT obsid, program_id FROM core.caom_observation WHERE obsid IN (SELECT unnest(?::BIGINT[]))", [obsids]
     )
-    return store.fetch(sql, [obsids, obsids])
+    return dict(zip(rows.column(0).to_pylist(), rows.column(1).to_pylist(), strict=True))
+
+
+def observations_of_program(store: Store, program_id: str) -> list[int]:
+    """Every obsid of ``program_id``, in obsid order."""
+    rows = store.fetch("SELECT obsid FROM core.caom_observation WHERE program_id = ? ORDER BY obsid", [program_id])
+    return [int(v) for v in rows.column(0).to_pylist()]

@@ -19,6 +19,7 @@ from jwstarchive.errors import InputError
 from jwstarchive.server.mast.columnsconfig import SEPARATED_COLUMNS, columns_config
 from jwstarchive.server.mast.conditions import filter_condition, resolve_column
 from jwstarchive.server.mast.names import lookup_document
+from jwstarchive.server.mast.product_cache import product_cache
 from jwstarchive.server.mast.queries import (
     DISTANCE,
     ROWS_COLUMN,
@@ -212,6 +213,10 @@ def _products(store: Store, req: MashupRequest) -> bytes:
     table = _table(store, PRODUCTS)
     obsids = _obsids(req.param("obsid"))
     page = Page(req.page, req.pagesize)
+    kept = product_cache(store).products(store, table, obsids)
+    if kept is not None:
+        rows = kept.slice(page.offset, page.size)
+        return render_result(PortalResult(list(table.columns), rows, kept.num_rows, req.page, req.pagesize))
     rows = select_products(store, table, obsids, page)
 
     def count() -> int:
