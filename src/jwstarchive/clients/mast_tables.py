@@ -35,12 +35,14 @@ _FILL = {"str": "", "float64": np.nan, "int64": -999, "bool": False, "uint8": 0}
 
 
 def _column(name: str, kind: str, values: list[Any]) -> MaskedColumn:
-    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
     fill = _FILL[kind]
-    if mask.any():
+    if None in values:
+        mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
         values = [fill if v is None else v for v in values]
+    else:
+        mask = np.zeros(len(values), dtype=bool)
     if kind == "str":
-        data = np.array([v if isinstance(v, str) else _text(v) for v in values], dtype=str)
+        data = _texts(values)
         if data.dtype.itemsize == 0:
             data = data.astype("U1")
     elif kind == "bool":
@@ -54,6 +56,18 @@ def _column(name: str, kind: str, values: list[Any]) -> MaskedColumn:
             data = np.array([fill if v is None else v for v in cleaned], dtype=float)
         data = data.astype(kind)
     return MaskedColumn(data, name=name, mask=mask)
+
+
+def _texts(values: list[Any]) -> np.ndarray:
+    """Values as a numpy str array, each ``_text(v)``; numpy converts alone unless a bool or a sequence is there."""
+    if True not in values and False not in values:  # ``True in`` also finds 1 and 1.0: the slow way then
+        try:
+            data = np.array(values, dtype=str)
+        except ValueError:
+            data = None
+        if data is not None and data.ndim == 1:
+            return data
+    return np.array([v if isinstance(v, str) else _text(v) for v in values], dtype=str)
 
 
 def _text(value: Any) -> str:

@@ -521,6 +521,11 @@ def summary_table(obs: Table, filetypes: Sequence[str], sortcols: Sequence[str])
 
 
 def _format(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int:
+        return str(value)
     if value is None:
         return "NA"
     if isinstance(value, float):
@@ -538,7 +543,7 @@ def render_table(table: Table, columns: Sequence[str] | None = None, width: int 
     if not cols:
         return ""
     cells = {c: [_format(v) for v in _column(table, c)] for c in cols}
-    widths = {c: max([len(c), *(len(s) for s in cells[c])]) for c in cols}
+    widths = {c: max(len(c), max(map(len, cells[c]), default=0)) for c in cols}
     blocks: list[list[str]] = [[]]
     used = 0
     for c in cols:
@@ -549,9 +554,8 @@ def render_table(table: Table, columns: Sequence[str] | None = None, width: int 
         used += widths[c] + 1
     out = []
     for block in blocks:
-        lines = [" ".join(c.rjust(widths[c]) for c in block)]
-        for i in range(len(table)):
-            lines.append(" ".join(cells[c][i].rjust(widths[c]) for c in block))
+        padded = [[text.rjust(widths[c]) for text in cells[c]] for c in block]
+        lines = [" ".join(c.rjust(widths[c]) for c in block), *map(" ".join, zip(*padded, strict=True))]
         out.append("\n".join(lines))
     return "\n\n".join(out)
 
