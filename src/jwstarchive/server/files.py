@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -124,12 +124,48 @@ class ProductFiles:
 
     def open(self, pf: ProductFile) -> bytes:
         """The bytes of ``pf`` (rendered from the catalog; cached)."""
+        return next(self.open_many([pf]))
+
+    def open_many(self, pfs: Sequence[ProductFile], batch: int = 500) -> Iterator[bytes]:
+        """The bytes of each of ``pfs`` in turn, reading the catalog once per ``batch`` files."""
+        for start in range(0, len(pfs), batch):
+            chunk = pfs[start : start + batch]
+            cached = {pf.filename: data for pf in chunk if (data := self._cached_bytes(pf.filename)) is not None}
+            rows = self._content_rows([pf.filename for pf in chunk if pf.filename not in cached])
+            for pf in chunk:
+                data = cached.get(pf.filename)
+                if data is None:
+                    data = self._render(pf, rows)
+                yield data
+
+    def _cached_bytes(self, filename: str) -> bytes | None:
         with self._lock:
-            data = self._cache.get(pf.filename)
+            data = self._cache.get(filename)
             if data is not None:
-                self._cache.move_to_end(pf.filename)
-                return data
-        data = self._render(pf)
+                self._cache.move_to_end(filename)
+            return data
+
+    def _content_rows(self, filenames: list[str]) -> dict[str, dict[str, Any]]:
+        from jwstarchive.catalog.content import iter_content_rows
+
+        if not filenames:
+            return {}
+        con = self.store.cursor()  # type: ignore[attr-defined]
+        try:
+            return {
+                row["filename"]: row
+                for row in iter_content_rows(con, "p.filename IN (SELECT unnest(?))", [sorted(set(filenames))])
+            }
+        finally:
+            con.close()
+
+    def _render(self, pf: ProductFile, rows: dict[str, dict[str, Any]]) -> bytes:
+        from jwstarchive.catalog.products import render_product
+
+        row = rows.get(pf.filename)
+        if row is None:
+            raise ArchiveError(f"{pf.filename} vanished from the catalog")
+        data = render_product(row)
         if len(data) != pf.size:
             raise ArchiveError(f"{pf.filename}: rendered {len(data)} bytes, the catalog says {pf.size}")
         with self._lock:
@@ -140,19 +176,6 @@ class ProductFiles:
                     _, old = self._cache.popitem(last=False)
                     self._cached -= len(old)
         return data
-
-    def _render(self, pf: ProductFile) -> bytes:
-        from jwstarchive.catalog.content import iter_content_rows
-        from jwstarchive.catalog.products import render_product
-
-        con = self.store.cursor()  # type: ignore[attr-defined]
-        try:
-            rows = list(iter_content_rows(con, "p.filename = ?", [pf.filename]))
-        finally:
-            con.close()
-        if not rows:
-            raise ArchiveError(f"{pf.filename} vanished from the catalog")
-        return render_product(rows[0])
 
     async def file_response(self, request: Request, pf: ProductFile, *, download_name: str | None = None) -> Response:
         """Serve ``pf`` for ``request`` (GET or HEAD, with an optional single ``Range``)."""

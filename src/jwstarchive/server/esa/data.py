@@ -104,10 +104,9 @@ def tar_size(layout: list[tuple[ProductFile, bytes]]) -> int:
 
 
 def tar_stream(files: ProductFiles, layout: list[tuple[ProductFile, bytes]]) -> Iterator[bytes]:
-    """The tar, one member at a time (each product is rendered only when its turn comes)."""
-    for pf, header in layout:
+    """The tar, one member at a time (products are rendered as their turn comes, read in batches)."""
+    for (_, header), data in zip(layout, files.open_many([pf for pf, _ in layout]), strict=True):
         yield header
-        data = files.open(pf)
         view = memoryview(data)
         for offset in range(0, len(data), CHUNK):
             yield bytes(view[offset : offset + CHUNK])
