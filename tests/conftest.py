@@ -317,6 +317,18 @@ def fitsverify() -> str:
     return system_command("fitsverify", "fitsverify")
 
 
+@pytest.fixture(scope="session")
+def chromium_command() -> str:
+    """The ``chromium`` command (Debian package chromium)."""
+    return system_command("chromium", "chromium")
+
+
+@pytest.fixture(scope="session")
+def curl() -> str:
+    """The ``curl`` command (Debian package curl)."""
+    return system_command("curl", "curl")
+
+
 @pytest.fixture
 def run_jwstarchive() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``jwstarchive ARGS`` from this checkout; returns the completed process (text output)."""

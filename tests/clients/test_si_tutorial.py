@@ -8,7 +8,6 @@ every product of the 264-observation program 01410 listed in one call.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,7 +41,9 @@ def _observation_ids(files: Table) -> list[str]:
     return ids
 
 
-def test_si_keyword_tutorial_end_to_end(demo_server: Any, observations: ObservationsClass, tmp_path: Path) -> None:
+def test_si_keyword_tutorial_end_to_end(
+    demo_server: Any, observations: ObservationsClass, tmp_path: Path, curl: str
+) -> None:
     # Part I: the keyword search, once through the tutorial's raw service call and once through the helper.
     params = {"columns": "*", "filters": keyword_filters(KEYWORDS)}
     with MastClass(mast_url=demo_server.url) as mast:
@@ -81,14 +82,13 @@ def test_si_keyword_tutorial_end_to_end(demo_server: Any, observations: Observat
     script = Path(manifest["Local Path"][0])
     text = script.read_text()
     assert text.count("curl ") >= len(set(filtered["dataURI"]))
-    if shutil.which("curl"):
-        few = filtered[filtered["productType"] == "INFO"][:2]
-        small = observations.download_products(few, download_dir=tmp_path / "few", curl_flag=True)
-        run = subprocess.run(["bash", str(small["Local Path"][0])], capture_output=True, text=True, timeout=120)
-        assert run.returncode == 0, run.stderr
-        for row in few:
-            landed = tmp_path / "few" / "mastDownload" / "JWST" / row["obs_id"] / row["productFilename"]
-            assert landed.stat().st_size == row["size"]
+    few = filtered[filtered["productType"] == "INFO"][:2]
+    small = observations.download_products(few, download_dir=tmp_path / "few", curl_flag=True)
+    run = subprocess.run(["bash", str(small["Local Path"][0])], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    for row in few:
+        landed = tmp_path / "few" / "mastDownload" / "JWST" / row["obs_id"] / row["productFilename"]
+        assert landed.stat().st_size == row["size"]
 
     # ... and one level-2 rate file downloaded and opened with astropy.
     rate = observations.filter_products(filtered, productSubGroupDescription="RATE", extension="_rate.fits")

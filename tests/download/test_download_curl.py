@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
 from pathlib import Path
 
-import pytest
 from catalogfiles import Product, assert_all_complete, file_requests, leftovers
 from faultproxy import FaultProxy
 
@@ -37,14 +35,6 @@ def test_the_script_has_one_resuming_curl_per_file(tmp_path: Path) -> None:
     assert mode == 0o700  # it holds a token
     public = write_curl_script(requests, tmp_path / "public.sh")
     assert stat.S_IMODE(public.stat().st_mode) == 0o755 and "Authorization" not in public.read_text()
-
-
-@pytest.fixture(scope="module")
-def curl() -> str:
-    found = shutil.which("curl")
-    if found is None:
-        pytest.skip("curl is not installed")
-    return found
 
 
 def _run(script: Path) -> subprocess.CompletedProcess[str]:

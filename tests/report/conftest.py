@@ -121,8 +121,6 @@ def downloaded(live_server, archive_dir: Path, tmp_path_factory: pytest.TempPath
 
 
 @pytest.fixture(scope="session")
-def chromium_path(request: pytest.FixtureRequest) -> str:
-    """The Debian ``chromium`` command, installed through the shared ``system_command`` helper."""
-    top = request.config.pluginmanager.get_plugin(str(Path(__file__).resolve().parents[1] / "conftest.py"))
-    assert top is not None and hasattr(top, "system_command"), "tests/conftest.py is not loaded"
-    return top.system_command("chromium", "chromium")
+def chromium_path(chromium_command: str) -> str:
+    """The Debian ``chromium`` command (the shared ``chromium_command`` fixture installs it)."""
+    return chromium_command

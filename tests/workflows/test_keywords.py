@@ -7,7 +7,6 @@ commissioning program 1091 and the ERS program 1366 taken 2022-06-01..2022-08-04
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -37,7 +36,7 @@ def _section(stdout: str, title: str) -> list[str]:
     return block.splitlines()[3:]  # after the count line, the header and the dashes
 
 
-def test_exoplanet_tutorial_selection_and_curl_script(demo_server, run_jwstarchive, tmp_path):
+def test_exoplanet_tutorial_selection_and_curl_script(demo_server, run_jwstarchive, tmp_path, curl):
     script = tmp_path / "exoplanets.sh"
     proc = run_jwstarchive("keywords", "--instrument", "niriss", *TUTORIAL, *PRODUCT_FILTER,
                            "--curl-script", str(script), "--mast-url", demo_server.url)
@@ -64,11 +63,10 @@ def test_exoplanet_tutorial_selection_and_curl_script(demo_server, run_jwstarchi
             assert response.status_code == 200, url
             assert len(response.content) == sizes[name]
 
-    if shutil.which("curl") and shutil.which("bash"):
-        run = subprocess.run(["bash", str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-        assert run.returncode == 0, run.stderr
-        got = {p.name: p.stat().st_size for p in (tmp_path / "jwst_products").rglob("*") if p.is_file()}
-        assert got == sizes
+    run = subprocess.run(["bash", str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    got = {p.name: p.stat().st_size for p in (tmp_path / "jwst_products").rglob("*") if p.is_file()}
+    assert got == sizes
 
 
 def test_criteria_file_and_download(demo_server, run_jwstarchive, tmp_path):
