@@ -79,6 +79,8 @@ def _command_modules() -> list[Any]:
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if verbose < 2:  # one line per HTTP request is debugging detail
+        logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -104,7 +106,7 @@ def _demo(args: argparse.Namespace) -> int:
     if args.summary_only:
         return 0
     downloads = (args.downloads or archive.parent / "demo_downloads").absolute()
-    command = [sys.executable, "-m", "jwstarchive.cli.main", "serve", "--archive", str(archive), "--port", "0"]
+    command = [sys.executable, "-m", "jwstarchive.cli.main", "-q", "serve", "--archive", str(archive), "--port", "0"]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
