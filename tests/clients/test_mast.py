@@ -327,3 +327,7 @@ def test_get_metadata_lists_filterable_columns(observations: ObservationsClass) 
 def test_bad_positions_are_input_errors(observations: ObservationsClass, kwargs: dict, message: str) -> None:
     with pytest.raises(InputError, match=message):
         observations.query_region(**kwargs)
+
+
+def test_list_missions(observations: ObservationsClass) -> None:
+    assert observations.list_missions() == ["JWST"]

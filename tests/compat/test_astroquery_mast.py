@@ -80,6 +80,12 @@ def _obsids(catalog, where: str, params: list | None = None) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+def test_list_missions(aq, catalog) -> None:
+    rows = catalog.execute("SELECT DISTINCT obs_collection FROM mast.caom_observation").fetchall()
+    collections = {r[0] for r in rows}
+    assert aq.Observations.list_missions() == sorted(collections)
+
+
 def test_query_criteria_by_program(aq, catalog) -> None:
     table = aq.Observations.query_criteria(obs_collection="JWST", proposal_id=1621)
     assert isinstance(table, Table)

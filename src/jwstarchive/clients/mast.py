@@ -280,6 +280,14 @@ class ObservationsClass(_MastBase):
         Requests in flight at once for batched product listings and downloads.
     """
 
+    def list_missions(self) -> list[str]:
+        """The data collections (missions) the archive holds, from ``Mast.Caom.All``'s histograms."""
+        (body,) = self._portal.bodies("Mast.Caom.All", {}, format="extjs", page=1)
+        for column in body["data"]["Tables"][0]["Columns"]:
+            if column.get("text") == "obs_collection":
+                return sorted(k for k in column["ExtendedProperties"]["histObj"] if k != "hist")
+        return []
+
     def get_metadata(self, query_type: str) -> Table:
         """The columns of ``'observations'`` or ``'products'``: name, label, type, unit, description, examples."""
         services = {"observations": CAOM_CONFIG, "products": "Mast.Caom.Products"}

@@ -323,3 +323,19 @@ def test_jwst_mast_query_request_shapes(portal: Portal, catalog) -> None:
     )
     assert {int(r["parent_obsid"]) for r in products} == set(some)
     assert "productFilename" in products[0]
+
+
+def test_caom_all_histograms(portal: Portal, catalog) -> None:
+    """``Mast.Caom.All`` (extjs): one histogram per facet column, counts as in the catalog, no rows."""
+    doc = portal.invoke("Mast.Caom.All", {}, format="extjs")
+    assert doc["status"] == "COMPLETE"
+    table = doc["data"]["Tables"][0]
+    assert table["Rows"] == []
+    facets = {c["text"]: c["ExtendedProperties"]["histObj"] for c in table["Columns"]}
+    expected = dict(
+        catalog.execute("SELECT instrument_name, count(*) FROM mast.caom_observation GROUP BY 1").fetchall()
+    )
+    hist = facets["instrument_name"]
+    assert {h["key"]: h["count"] for h in hist["hist"]} == expected
+    assert all(hist[key]["count"] == n for key, n in expected.items())
+    assert sorted(k for k in facets["obs_collection"] if k != "hist") == ["JWST"]

@@ -233,6 +233,37 @@ def _name_lookup(store: Store, req: MashupRequest) -> bytes:
     return json.dumps(lookup_document(name)).encode()
 
 
+#: Columns of the observation table whose value histograms ``Mast.Caom.All`` reports.
+FACETS = ("obs_collection", "intentType", "dataproduct_type", "instrument_name", "calib_level")
+
+
+def _caom_all(store: Store, req: MashupRequest) -> bytes:
+    """``Mast.Caom.All`` (``format: extjs``): a histogram of values per facet column, no rows.
+
+    astroquery's ``list_missions`` reads the ``histObj`` keys of the ``obs_collection`` column.
+    """
+    columns = []
+    for name in FACETS:
+        table = store.fetch(
+            f'SELECT CAST("{name}" AS VARCHAR) AS key, count(*) AS n FROM mast.caom_observation '
+            "WHERE key IS NOT NULL GROUP BY key ORDER BY key"
+        )
+        hist = [{"count": row["n"], "key": row["key"]} for row in table.to_pylist()]
+        histogram = {"hist": hist, **{h["key"]: h for h in hist}}
+        columns.append({"text": name, "dataIndex": name, "ExtendedProperties": {"histObj": histogram}})
+    total = sum(h["count"] for h in columns[0]["ExtendedProperties"]["histObj"]["hist"])
+    paging = {"page": 1, "pageSize": 0, "pagesFiltered": 0, "rows": 0, "rowsFiltered": 0, "rowsTotal": total}
+    table = {
+        "name": "Table",
+        "ExtendedProperties": {"Paging": paging},
+        "Columns": columns,
+        "Fields": [{"name": name, "type": "string"} for name in FACETS],
+        "Rows": [],
+    }
+    document = {"status": "COMPLETE", "msg": "", "data": {"name": "NewDataSet", "Tables": [table]}}
+    return json.dumps(document).encode()
+
+
 def _si_services() -> list[PortalService]:
     services = []
     for table_name, service, _extra in INSTRUMENT_TABLES.values():
@@ -265,6 +296,7 @@ def _build() -> dict[str, PortalService]:
         ),
         PortalService("Mast.Caom.Products", _products, table=PRODUCTS),
         PortalService("Mast.Name.Lookup", _name_lookup),
+        PortalService("Mast.Caom.All", _caom_all),
         *_si_services(),
     ]
     registry: dict[str, PortalService] = {}
