@@ -2,7 +2,8 @@
 
 Conventions (written down in docs/index.md): ```python blocks of a page run in one Python
 process, in order; in ```console/```bash blocks each ``$ `` line is run by bash and must exit 0
-(or the status named by a trailing ``# exit status N``); a block with ``title="NAME"`` is
+(or the status named by a trailing ``# exit status N``) and print, in order, every output line shown
+under it (``...`` stands for any text; a line of its own skips any lines); a block with ``title="NAME"`` is
 written to the file NAME first; ```text blocks are not run. The server address reaches the
 examples only through JWSTARCHIVE_MAST_URL / JWSTARCHIVE_ESA_URL / JWSTARCHIVE_RESOLVER_URL.
 """
@@ -48,6 +49,22 @@ for line in sys.stdin:
     report.write(json.dumps(outcome) + "\\n")
     report.flush()
 """
+
+
+def shown_output_missing(shown: list[str], actual: str) -> str | None:
+    """The first shown output line that ``actual`` lacks (lines matched in order), else None."""
+    lines = [line.rstrip() for line in actual.splitlines()]
+    at = 0
+    for want in (s.rstrip() for s in shown):
+        if want.strip() in ("", "..."):
+            continue
+        pattern = re.compile(".*".join(re.escape(part) for part in want.split("...")))
+        while at < len(lines) and not pattern.fullmatch(lines[at]):
+            at += 1
+        if at == len(lines):
+            return want
+        at += 1
+    return None
 
 
 @dataclass
@@ -118,6 +135,17 @@ class PythonSession:
         self.output.close()
 
 
+def _commands(body: str) -> list[tuple[str, list[str]]]:
+    """Each ``$ `` command of a console block with the output lines shown under it."""
+    found: list[tuple[str, list[str]]] = []
+    for line in body.splitlines():
+        if line.startswith("$ "):
+            found.append((line[2:], []))
+        elif found:
+            found[-1][1].append(line)
+    return found
+
+
 def run_page(page: Path, server_url: str, work: Path) -> list[str]:
     """Run a page's blocks; return one message per failed example (empty when all ran)."""
     bin_dir = work / "_bin"
@@ -141,10 +169,7 @@ def run_page(page: Path, server_url: str, work: Path) -> list[str]:
                 if outcome != "ok":
                     failures.append(f"{where} (python):\n{outcome}")
             elif block.lang in ("console", "bash"):
-                for line in block.body.splitlines():
-                    if not line.startswith("$ "):
-                        continue
-                    command = line[2:]
+                for command, shown in _commands(block.body):
                     wanted = EXIT.search(command)
                     status = int(wanted.group(1)) if wanted else 0
                     proc = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True,
@@ -152,12 +177,30 @@ def run_page(page: Path, server_url: str, work: Path) -> list[str]:
                     if proc.returncode != status:
                         failures.append(f"{where} `{command}` exited {proc.returncode}, not {status}:\n"
                                         f"{proc.stdout[-1500:]}\n{proc.stderr[-3000:]}")
+                    elif (missing := shown_output_missing(shown, proc.stdout + proc.stderr)) is not None:
+                        failures.append(f"{where} `{command}` did not print {missing!r}:\n"
+                                        f"{proc.stdout[-1500:]}\n{proc.stderr[-1500:]}")
     finally:
         if session is not None:
             session.close()
             if failures:
                 failures.append("python output:\n" + (work / "python.log").read_text()[-3000:])
     return failures
+
+
+@pytest.mark.parametrize(
+    ("shown", "actual", "missing"),
+    [
+        (["a", "...", "c"], "a\nb\nc\n", None),
+        (["Matching files (44):"], "x\nMatching files (44):\n", None),
+        (["prog: error: ... did you mean exp_type..."], "prog: error: no column. did you mean exp_type?\n", None),
+        (["error: ..."], "prog: error: no column\n", "error: ..."),
+        (["b", "a"], "a\nb\n", "a"),
+        (["Matching files (45):"], "Matching files (44):\n", "Matching files (45):"),
+    ],
+)
+def test_shown_output_is_checked(shown, actual, missing):
+    assert shown_output_missing(shown, actual) == missing
 
 
 def test_index_lists_every_page():
