@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from jwstarchive.catalog.setups import SETUPS
+from jwstarchive.catalog.setups import setup_for
 from jwstarchive.catalog.targets import TARGETS, SkyTarget
 
 __all__ = ["EAP_OWNER", "ObsPlan", "ProgramPlan", "curated_programs", "random_program"]
@@ -503,7 +503,7 @@ def random_program(rng: random.Random, num: int, start: datetime, end: datetime)
     mode = rng.choices(modes, weights=[MODE_WEIGHTS[m] for m in modes])[0]
     kinds = KIND_FOR_MODE.get(mode, ("deep", "cluster", "galaxy", "localgroup", "galactic"))
     target = rng.choice([t for t in TARGETS if t.kind in kinds])
-    setup = next(s for s in SETUPS if s.mode == mode)
+    setup = setup_for(mode)
     span = (end - start).total_seconds()
     first = start + timedelta(seconds=rng.uniform(0, span * 0.98))
     category = rng.choices(("GO", "GTO", "GO", "DD", "CAL"), weights=(60, 20, 10, 4, 6))[0]
